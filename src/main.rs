@@ -1,3 +1,211 @@
-fn main() {
-    println!("Hello, world!");
+//! The `citebot` command: parse the subcommand, load the configuration, call the library, map
+//! errors to exit codes (0 ok, 1 failure such as an invalid config, 2 usage error).
+
+use citebot::{Config, Engine, answer, eval};
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+citebot — answers questions about a news article, citing the sentence each answer rests on.
+
+USAGE:
+    citebot ask [OPTIONS] \"QUESTION\"     answer one question
+    citebot ask --json [OPTIONS]         answer questions from standard input, one per line,
+                                         one JSON object per line
+    citebot eval [OPTIONS] FILE          score the engine on a question file
+    citebot check-config [OPTIONS]       validate the configuration and exit 0 (valid) or 1
+    citebot knowledge [OPTIONS]          show the people and quotes found in the article
+
+OPTIONS:
+    --config DIR      configuration directory with citebot.toml (default: $CITEBOT_CONFIG,
+                      else the configuration built into the binary)
+    --article FILE    answer about another plain-text article (one paragraph per line),
+                      without curated knowledge
+    --title TITLE     the title citations give for --article (default: the file's name)
+    -h, --help        show this help
+    -V, --version     show the version
+";
+
+/// What the command line asked for.
+#[derive(Debug, Default)]
+struct Args {
+    command: String,
+    config: Option<PathBuf>,
+    article: Option<PathBuf>,
+    title: Option<String>,
+    json: bool,
+    positional: Vec<String>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    use lexopt::prelude::*;
+    let mut args = Args::default();
+    let mut parser = lexopt::Parser::from_env();
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Short('h') | Long("help") => args.command = "help".into(),
+            Short('V') | Long("version") => args.command = "version".into(),
+            Long("config") => args.config = Some(parser.value().map_err(|e| e.to_string())?.into()),
+            Long("article") => {
+                args.article = Some(parser.value().map_err(|e| e.to_string())?.into())
+            }
+            Long("title") => {
+                args.title = Some(
+                    parser
+                        .value()
+                        .map_err(|e| e.to_string())?
+                        .string()
+                        .map_err(|e| e.to_string())?,
+                )
+            }
+            Long("json") => args.json = true,
+            Value(v) => {
+                let v = v.to_string_lossy().into_owned();
+                if args.command.is_empty() {
+                    args.command = v;
+                } else {
+                    args.positional.push(v);
+                }
+            }
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    Ok(args)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("citebot: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match args.command.as_str() {
+        "help" => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        "version" => {
+            println!("citebot {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        "ask" => with_engine(&args, |engine| ask(engine, &args)),
+        "eval" => with_engine(&args, |engine| run_eval(engine, &args)),
+        "knowledge" => with_engine(&args, |engine| {
+            print!(
+                "{}",
+                citebot::knowledge::describe(engine.knowledge(), engine.article())
+            );
+            ExitCode::SUCCESS
+        }),
+        "check-config" => match load(&args) {
+            Ok(_) => {
+                println!("configuration is valid");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        },
+        "" => {
+            eprintln!("citebot: no command given\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+        other => {
+            eprintln!("citebot: unknown command {other:?}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Loads the configuration and builds the engine; every problem is one line on stderr.
+fn load(args: &Args) -> Result<Engine, String> {
+    let dir = args
+        .config
+        .clone()
+        .or_else(|| std::env::var_os("CITEBOT_CONFIG").map(PathBuf::from));
+    let mut config = match &dir {
+        Some(dir) => Config::load(dir).map_err(|e| e.to_string())?,
+        None => Config::builtin(),
+    };
+    if let Some(file) = &args.article {
+        let text =
+            std::fs::read(file).map_err(|e| format!("{}: cannot read it: {e}", file.display()))?;
+        config = config.with_article(
+            &file.display().to_string(),
+            String::from_utf8_lossy(&text).into_owned(),
+            args.title.clone(),
+        );
+    }
+    Engine::new(&config).map_err(|e| e.to_string())
+}
+
+fn with_engine(args: &Args, f: impl FnOnce(&Engine) -> ExitCode) -> ExitCode {
+    match load(args) {
+        Ok(engine) => f(&engine),
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn ask(engine: &Engine, args: &Args) -> ExitCode {
+    let meta = engine.meta();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut emit = |question: &str| {
+        let a = engine.ask(question);
+        let line = if args.json {
+            a.to_json() + "\n"
+        } else {
+            answer::render_text(&a, &meta.title, meta.link.as_deref())
+        };
+        out.write_all(line.as_bytes())
+            .and_then(|()| out.flush())
+            .is_ok()
+    };
+    if !args.positional.is_empty() {
+        emit(&args.positional.join(" "));
+        return ExitCode::SUCCESS;
+    }
+    // Questions from standard input, one per line; invalid UTF-8 is replaced, not fatal.
+    let stdin = std::io::stdin();
+    for line in stdin.lock().split(b'\n') {
+        let Ok(bytes) = line else { break };
+        let text = String::from_utf8_lossy(&bytes);
+        if !emit(text.strip_suffix('\r').unwrap_or(&text)) {
+            break; // stdout closed (e.g. piped into `head`)
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn run_eval(engine: &Engine, args: &Args) -> ExitCode {
+    let Some(file) = args.positional.first() else {
+        eprintln!("citebot: eval needs a question file\n\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let text = match std::fs::read(file) {
+        Ok(t) => String::from_utf8_lossy(&t).into_owned(),
+        Err(e) => {
+            eprintln!("{file}: cannot read it: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match eval::parse(&text) {
+        Ok(cases) => {
+            print!("{}", eval::run(engine, &cases).render());
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            for (line, e) in errors {
+                eprintln!("{file}:{line}: {e}");
+            }
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -1,0 +1,352 @@
+//! Configuration: `citebot.toml` (settings) and the curated knowledge file, parsed from raw
+//! serde structs into validated types once, at load.
+//!
+//! Every problem is reported at once, each with the file, the item and what is wrong, so an
+//! admin fixes a broken config in one pass. The built-in config (the files under config/ of
+//! this repository) is embedded in the binary, so the bot works from any directory.
+//! Secrets are never read from here: the Discord token comes from the environment.
+
+use crate::matcher::Tuning;
+use regex::Regex;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The name of the settings file in a config directory.
+pub const SETTINGS_FILE: &str = "citebot.toml";
+
+const BUILTIN_SETTINGS: &str = include_str!("../config/citebot.toml");
+const BUILTIN_ARTICLE: &str = include_str!("../config/munich-security-conference.txt");
+const BUILTIN_KNOWLEDGE: &str = include_str!("../config/knowledge.toml");
+const BUILTIN_ARTICLE_FILE: &str = "munich-security-conference.txt";
+const BUILTIN_KNOWLEDGE_FILE: &str = "knowledge.toml";
+
+/// One thing wrong with the configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file, as the admin named it.
+    pub file: String,
+    /// The key or item ("answer.threshold", "intent \"territory-share\"").
+    pub item: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.item.is_empty() {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}: {}: {}", self.file, self.item, self.message)
+        }
+    }
+}
+
+/// Everything that was wrong, all at once.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+pub struct ConfigError(pub Vec<Problem>);
+
+impl ConfigError {
+    pub fn one(file: &str, item: &str, message: impl Into<String>) -> ConfigError {
+        ConfigError(vec![Problem {
+            file: file.to_string(),
+            item: item.to_string(),
+            message: message.into(),
+        }])
+    }
+}
+
+/// What the citations name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meta {
+    pub title: String,
+    pub link: Option<String>,
+    pub publisher: Option<String>,
+    pub published: Option<String>,
+}
+
+/// A curated intent: questions matching one of `patterns` are answered by the one sentence that
+/// contains `cite`.
+#[derive(Debug, Clone)]
+pub struct CuratedIntent {
+    pub name: String,
+    pub patterns: Vec<Regex>,
+    pub cite: String,
+}
+
+/// The curated knowledge file, validated (its `cite` phrases are checked against the article
+/// when the engine is built).
+#[derive(Debug, Clone, Default)]
+pub struct Curated {
+    /// The file it came from, for error messages.
+    pub file: String,
+    pub synonyms: Vec<Vec<String>>,
+    pub aliases: Vec<(String, Vec<String>)>,
+    pub intents: Vec<CuratedIntent>,
+    pub suggestions: Vec<String>,
+}
+
+/// A loaded, valid configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The article file's name, for messages.
+    pub article_file: String,
+    pub article_text: String,
+    pub meta: Meta,
+    pub curated: Curated,
+    pub tuning: Tuning,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    article: RawArticle,
+    #[serde(default)]
+    answer: RawAnswer,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawArticle {
+    file: String,
+    knowledge: Option<String>,
+    title: String,
+    link: Option<String>,
+    publisher: Option<String>,
+    published: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAnswer {
+    threshold: Option<f64>,
+    max_citations: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCurated {
+    #[serde(default)]
+    synonyms: Vec<Vec<String>>,
+    #[serde(default)]
+    aliases: std::collections::BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    intent: Vec<RawIntent>,
+    #[serde(default)]
+    suggestions: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIntent {
+    name: String,
+    patterns: Vec<String>,
+    cite: String,
+}
+
+impl Config {
+    /// The configuration built into the binary (the repository's config/ directory).
+    pub fn builtin() -> Config {
+        Config::from_parts(SETTINGS_FILE, BUILTIN_SETTINGS, |name| match name {
+            BUILTIN_ARTICLE_FILE => Ok(BUILTIN_ARTICLE.to_string()),
+            BUILTIN_KNOWLEDGE_FILE => Ok(BUILTIN_KNOWLEDGE.to_string()),
+            other => Err(format!("{other} is not built in")),
+        })
+        .expect("the built-in configuration is valid (tested)")
+    }
+
+    /// Loads `citebot.toml` and the files it names from `dir`.
+    pub fn load(dir: &Path) -> Result<Config, ConfigError> {
+        let settings_path = dir.join(SETTINGS_FILE);
+        let label = settings_path.display().to_string();
+        let settings = std::fs::read_to_string(&settings_path)
+            .map_err(|e| ConfigError::one(&label, "", format!("cannot read it: {e}")))?;
+        Config::from_parts(&label, &settings, |name| {
+            let path: PathBuf = dir.join(name);
+            std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))
+        })
+    }
+
+    /// Parses settings text; `read` fetches the files it names (relative to the config dir).
+    pub fn from_parts(
+        label: &str,
+        settings: &str,
+        read: impl Fn(&str) -> Result<String, String>,
+    ) -> Result<Config, ConfigError> {
+        let raw: RawSettings = toml::from_str(settings)
+            .map_err(|e| ConfigError::one(label, &toml_item(&e), toml_message(&e)))?;
+        let mut problems = Vec::new();
+        let mut problem = |item: &str, message: String| {
+            problems.push(Problem {
+                file: label.to_string(),
+                item: item.to_string(),
+                message,
+            })
+        };
+        let article_text = match read(&raw.article.file) {
+            Ok(t) if t.trim().is_empty() => {
+                problem("article.file", format!("{:?} is empty", raw.article.file));
+                String::new()
+            }
+            Ok(t) => t,
+            Err(e) => {
+                problem("article.file", e);
+                String::new()
+            }
+        };
+        if raw.article.title.trim().is_empty() {
+            problem("article.title", "must not be empty".into());
+        }
+        let threshold = raw.answer.threshold.unwrap_or(0.5);
+        if !(0.0..=1.0).contains(&threshold) {
+            problem(
+                "answer.threshold",
+                format!("{threshold} is not between 0 and 1"),
+            );
+        }
+        let max_citations = raw.answer.max_citations.unwrap_or(3);
+        if !(1..=10).contains(&max_citations) {
+            problem(
+                "answer.max_citations",
+                format!("{max_citations} is not between 1 and 10"),
+            );
+        }
+        let mut curated = Curated::default();
+        if let Some(file) = &raw.article.knowledge {
+            match read(file) {
+                Ok(text) => match Curated::parse(file, &text) {
+                    Ok(c) => curated = c,
+                    Err(ConfigError(more)) => problems.extend(more),
+                },
+                Err(e) => problem("article.knowledge", e),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ConfigError(problems));
+        }
+        let opt = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+        Ok(Config {
+            article_file: raw.article.file,
+            article_text,
+            meta: Meta {
+                title: raw.article.title.trim().to_string(),
+                link: opt(raw.article.link),
+                publisher: opt(raw.article.publisher),
+                published: opt(raw.article.published),
+            },
+            curated,
+            tuning: Tuning {
+                threshold: threshold as f32,
+                max_citations: max_citations as usize,
+            },
+        })
+    }
+
+    /// Replaces the article with another plain-text file, with no curated knowledge (it was
+    /// written for the other article). The title is the file's name unless one is given.
+    pub fn with_article(mut self, file: &str, text: String, title: Option<String>) -> Config {
+        let name = Path::new(file)
+            .file_stem()
+            .map(|s| s.to_string_lossy().replace(['-', '_'], " "))
+            .unwrap_or_else(|| file.to_string());
+        self.article_file = file.to_string();
+        self.article_text = text;
+        self.meta = Meta {
+            title: title.unwrap_or(name),
+            link: None,
+            publisher: None,
+            published: None,
+        };
+        self.curated = Curated::default();
+        self
+    }
+}
+
+impl Curated {
+    /// Parses a curated knowledge file, compiling every intent pattern.
+    pub fn parse(file: &str, text: &str) -> Result<Curated, ConfigError> {
+        let raw: RawCurated = toml::from_str(text)
+            .map_err(|e| ConfigError::one(file, &toml_item(&e), toml_message(&e)))?;
+        let mut problems = Vec::new();
+        let mut problem = |item: String, message: String| {
+            problems.push(Problem {
+                file: file.to_string(),
+                item,
+                message,
+            })
+        };
+        for (i, group) in raw.synonyms.iter().enumerate() {
+            if group.len() < 2 {
+                problem(
+                    format!("synonyms[{i}]"),
+                    "a synonym group needs at least two words".into(),
+                );
+            }
+        }
+        let mut intents = Vec::new();
+        for (i, intent) in raw.intent.iter().enumerate() {
+            let item = format!("intent {:?}", intent.name);
+            if intent.name.trim().is_empty() {
+                problem(format!("intent[{i}].name"), "must not be empty".into());
+            }
+            if intent.patterns.is_empty() {
+                problem(item.clone(), "has no patterns".into());
+            }
+            if intent.cite.trim().is_empty() {
+                problem(item.clone(), "cite must not be empty".into());
+            }
+            let mut patterns = Vec::new();
+            for p in &intent.patterns {
+                match regex::RegexBuilder::new(p).size_limit(1 << 20).build() {
+                    Ok(r) => patterns.push(r),
+                    Err(e) => problem(
+                        item.clone(),
+                        format!("invalid pattern {p:?}: {}", first_line(&e.to_string())),
+                    ),
+                }
+            }
+            intents.push(CuratedIntent {
+                name: intent.name.clone(),
+                patterns,
+                cite: intent.cite.clone(),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(ConfigError(problems));
+        }
+        Ok(Curated {
+            file: file.to_string(),
+            synonyms: raw
+                .synonyms
+                .into_iter()
+                .map(|g| g.into_iter().map(|w| w.to_lowercase()).collect())
+                .collect(),
+            aliases: raw.aliases.into_iter().collect(),
+            intents,
+            suggestions: raw.suggestions,
+        })
+    }
+}
+
+fn toml_item(e: &toml::de::Error) -> String {
+    let m = e.message();
+    // serde's unknown-field message names the key: "unknown field `x`, expected ...".
+    if let Some(rest) = m.strip_prefix("unknown field `")
+        && let Some(end) = rest.find('`')
+    {
+        return rest[..end].to_string();
+    }
+    String::new()
+}
+
+fn toml_message(e: &toml::de::Error) -> String {
+    let line = e
+        .span()
+        .map(|s| format!(" (at byte {})", s.start))
+        .unwrap_or_default();
+    format!("{}{line}", first_line(e.message()))
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").trim().to_string()
+}

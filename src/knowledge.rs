@@ -1,0 +1,558 @@
+//! Knowledge extracted automatically from the article text: the people it names (with titles,
+//! roles and aliases), who each quotation belongs to, who speaks in each sentence, and which
+//! sentences carry figures, times and places.
+//!
+//! Extraction works on any article of the same shape; the curated file can only add aliases to
+//! the people found here. Nothing in this module invents text: every name, title and quote is a
+//! span of the article.
+
+use crate::article::Article;
+use crate::lexicon;
+use crate::vocab::{Vocab, Word};
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// A person the article names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    /// The fullest form of the name in the article ("Donald Trump").
+    pub name: String,
+    /// The title as the article writes it at the fullest mention ("U.S. Defense Secretary").
+    pub title: Option<String>,
+    /// Normalised word sequences that refer to this person ("trump", "president trump",
+    /// "us president"), longest first.
+    pub aliases: Vec<Vec<String>>,
+}
+
+impl Person {
+    pub fn surname(&self) -> &str {
+        self.name.rsplit(' ').next().unwrap_or(&self.name)
+    }
+
+    /// "U.S. Defense Secretary Pete Hegseth", or the name alone.
+    pub fn described(&self) -> String {
+        match &self.title {
+            Some(t) => format!("{t} {}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+/// A quotation in a sentence, with its speaker when the article says who it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quote {
+    /// Index of the sentence in `Article::sentences`.
+    pub sentence: usize,
+    /// The words inside the quotation marks, verbatim.
+    pub text: String,
+    /// Index into `Knowledge::people`.
+    pub speaker: Option<usize>,
+}
+
+/// What a sentence carries, beyond its words.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    /// People named in the sentence or referred to by a pronoun in it.
+    pub people: Vec<usize>,
+    /// People who speak or take a stance in it (subject of "said", "urged", a quote's speaker).
+    pub speakers: Vec<usize>,
+    /// Indexes into `Knowledge::quotes`.
+    pub quotes: Vec<usize>,
+    pub has_number: bool,
+    pub has_time: bool,
+    pub has_place: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Knowledge {
+    pub people: Vec<Person>,
+    pub quotes: Vec<Quote>,
+    /// One entry per article sentence, same order.
+    pub facts: Vec<Facts>,
+    /// Capitalised names that are not people (NATO, Crimea, Kremlin), in order of appearance.
+    pub names: Vec<String>,
+}
+
+impl Knowledge {
+    /// The person an alias word sequence refers to, matching the longest alias at `words[i..]`.
+    /// Returns the person and the number of words matched.
+    pub fn person_at(&self, words: &[&str], i: usize) -> Option<(usize, usize)> {
+        let mut best: Option<(usize, usize)> = None;
+        for (p, person) in self.people.iter().enumerate() {
+            for alias in &person.aliases {
+                let n = alias.len();
+                if i + n <= words.len()
+                    && alias.iter().zip(&words[i..i + n]).all(|(a, w)| a == w)
+                    && best.is_none_or(|(_, m)| n > m)
+                {
+                    best = Some((p, n));
+                }
+            }
+        }
+        best
+    }
+
+    /// Index of a person by full name or surname, case-insensitively.
+    pub fn find_person(&self, name: &str) -> Option<usize> {
+        let name = name.trim().to_lowercase();
+        self.people
+            .iter()
+            .position(|p| p.name.to_lowercase() == name)
+            .or_else(|| {
+                self.people
+                    .iter()
+                    .position(|p| p.surname().to_lowercase() == name)
+            })
+    }
+
+    /// Whether a person speaks anywhere in the article (a quote or a reported statement).
+    pub fn speaks(&self, person: usize) -> bool {
+        self.facts.iter().any(|f| f.speakers.contains(&person))
+    }
+}
+
+/// Words dropped when comparing alias word sequences ("the president of France").
+pub fn alias_filler(word: &str) -> bool {
+    matches!(word, "the" | "of" | "a" | "an")
+}
+
+/// Extracts the knowledge of `article`; `extra_aliases` maps a person's name (full or surname)
+/// to more ways of referring to them, from the curated file. Fails with (name, message) for
+/// every alias entry naming someone the article does not.
+pub fn extract(
+    article: &Article,
+    vocab: &Vocab,
+    extra_aliases: &[(String, Vec<String>)],
+) -> Result<Knowledge, Vec<(String, String)>> {
+    let mut people = find_people(article);
+    let names = find_names(article, &people);
+    for person in &mut people {
+        person.aliases = aliases(person, vocab);
+    }
+    for (p, role) in unique_roles(&people, vocab) {
+        if !people[p].aliases.contains(&role) {
+            people[p].aliases.push(role);
+        }
+    }
+    let mut k = Knowledge {
+        people,
+        quotes: Vec::new(),
+        facts: Vec::new(),
+        names,
+    };
+    let mut errors = Vec::new();
+    for (name, extra) in extra_aliases {
+        let Some(p) = k.find_person(name) else {
+            errors.push((
+                name.clone(),
+                format!("{name:?} is not a person the article names"),
+            ));
+            continue;
+        };
+        for a in extra {
+            let words = alias_words(a, vocab);
+            if !words.is_empty() && !k.people[p].aliases.contains(&words) {
+                k.people[p].aliases.push(words);
+            }
+        }
+        k.people[p]
+            .aliases
+            .sort_by_key(|a| std::cmp::Reverse(a.len()));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut last_person: Option<usize> = None;
+    for (si, sentence) in article.sentences.iter().enumerate() {
+        let words = vocab.article_words(&sentence.text);
+        let facts = sentence_facts(&k, si, &sentence.text, &words, &mut last_person);
+        let quotes = find_quotes(&sentence.text);
+        let mut facts = facts;
+        for (qstart, qend, qtext) in quotes {
+            let speaker = quote_speaker(&k, &sentence.text, &words, qstart, qend, &facts);
+            if let Some(s) = speaker
+                && !facts.speakers.contains(&s)
+            {
+                facts.speakers.push(s);
+            }
+            facts.quotes.push(k.quotes.len());
+            k.quotes.push(Quote {
+                sentence: si,
+                text: qtext,
+                speaker,
+            });
+        }
+        k.facts.push(facts);
+    }
+    Ok(k)
+}
+
+fn title_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        let titles = lexicon::TITLES
+            .iter()
+            .map(|t| regex::escape(t))
+            .collect::<Vec<_>>()
+            .join("|");
+        let name = r"(?:[A-Z]\.){1,3}\s?[A-Z][\p{L}’'\-]+|[A-Z][\p{Ll}’'\-]+(?:\s+[A-Z][\p{Ll}’'\-]+){0,2}";
+        Regex::new(&format!(
+            r"(?:(?P<qual>U\.S\.|U\.K\.|[A-Z][\p{{L}}]+(?:’s|'s)?)\s+)?(?P<title>{titles})\s+(?P<name>{name})"
+        ))
+        .expect("the title pattern is valid")
+    })
+}
+
+fn speech_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        // A two- or three-word capitalised name right before or after a speech verb.
+        Regex::new(
+            r"(?P<a>\b[A-Z][\p{Ll}’'\-]+(?:\s+[A-Z][\p{Ll}’'\-]+){1,2}),?\s+(?:said|says|told|added|stated|warned|argued|insisted)\b|\b(?:said|says|told|added)\s+(?P<b>[A-Z][\p{Ll}’'\-]+(?:\s+[A-Z][\p{Ll}’'\-]+){1,2})",
+        )
+        .expect("the speech pattern is valid")
+    })
+}
+
+/// People named with a title ("French President Emmanuel Macron") or as the subject of a
+/// speech verb ("Jane Doe said"), merged by surname.
+fn find_people(article: &Article) -> Vec<Person> {
+    let mut people: Vec<Person> = Vec::new();
+    let non_names: Vec<String> = lexicon::country_forms()
+        .map(|(f, _)| f.to_lowercase())
+        .chain(lexicon::TITLES.iter().map(|t| t.to_lowercase()))
+        .collect();
+    for s in &article.sentences {
+        let mut found: Vec<(Option<String>, String)> = Vec::new();
+        for c in title_regex().captures_iter(&s.text) {
+            let title = match c.name("qual") {
+                Some(q) if is_qualifier(q.as_str()) => format!("{} {}", q.as_str(), &c["title"]),
+                _ => c["title"].to_string(),
+            };
+            found.push((Some(title), c["name"].to_string()));
+        }
+        for c in speech_regex().captures_iter(&s.text) {
+            if let Some(n) = c.name("a").or(c.name("b")) {
+                found.push((None, n.as_str().to_string()));
+            }
+        }
+        for (title, name) in found {
+            let name = name.trim().to_string();
+            if non_names.contains(&name.to_lowercase())
+                || name
+                    .split(' ')
+                    .any(|w| non_names.contains(&w.to_lowercase()))
+            {
+                continue;
+            }
+            let surname = name.rsplit(' ').next().unwrap_or(&name).to_string();
+            match people.iter_mut().find(|p| p.surname() == surname) {
+                Some(p) => {
+                    if name.len() > p.name.len() {
+                        p.name = name;
+                    }
+                    if let Some(t) = title
+                        && p.title.as_ref().is_none_or(|old| t.len() > old.len())
+                    {
+                        p.title = Some(t);
+                    }
+                }
+                None => people.push(Person {
+                    name,
+                    title,
+                    aliases: Vec::new(),
+                }),
+            }
+        }
+    }
+    people
+}
+
+fn is_qualifier(word: &str) -> bool {
+    lexicon::country_forms().any(|(f, _)| f == word)
+}
+
+/// Normalised alias words for a phrase, as a question would be normalised.
+pub fn alias_words(phrase: &str, vocab: &Vocab) -> Vec<String> {
+    vocab
+        .question_words(phrase)
+        .into_iter()
+        .map(|w| w.text)
+        .filter(|w| !alias_filler(w))
+        .collect()
+}
+
+/// Aliases: the full name, the surname, title + surname, and role forms built from the title
+/// and its country ("us defense secretary", "defense secretary of the us").
+fn aliases(person: &Person, vocab: &Vocab) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut add = |phrase: String| {
+        let words = alias_words(&phrase, vocab);
+        if !words.is_empty() && !out.contains(&words) {
+            out.push(words);
+        }
+    };
+    add(person.name.clone());
+    add(person.surname().to_string());
+    if let Some(title) = &person.title {
+        add(title.clone());
+        let (country, role) = split_title(title);
+        add(format!("{role} {}", person.surname()));
+        add(format!("{role} {}", person.name));
+        if let Some(country) = country {
+            for (form, c) in lexicon::country_forms() {
+                if c == country {
+                    add(format!("{form} {role}"));
+                }
+            }
+            add(format!("{role} of {country}"));
+        }
+    }
+    out.sort_by_key(|a| std::cmp::Reverse(a.len()));
+    out
+}
+
+/// "U.S. Defense Secretary" -> (Some("US"), "Defense Secretary").
+fn split_title(title: &str) -> (Option<&'static str>, &str) {
+    for (form, country) in lexicon::country_forms() {
+        if let Some(rest) = title.strip_prefix(form)
+            && let Some(rest) = rest.strip_prefix(' ')
+        {
+            return (Some(country), rest);
+        }
+    }
+    (None, title)
+}
+
+/// Role aliases ("vice president", "defense secretary") that belong to exactly one person.
+pub fn unique_roles(people: &[Person], vocab: &Vocab) -> Vec<(usize, Vec<String>)> {
+    let roles: Vec<Option<Vec<String>>> = people
+        .iter()
+        .map(|p| {
+            p.title
+                .as_ref()
+                .map(|t| alias_words(split_title(t).1, vocab))
+        })
+        .collect();
+    roles
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let r = r.as_ref()?;
+            let shared = roles
+                .iter()
+                .enumerate()
+                .any(|(j, o)| j != i && o.as_ref() == Some(r));
+            (!shared).then(|| (i, r.clone()))
+        })
+        .collect()
+}
+
+/// Capitalised words that are not at the start of a sentence and not part of a person's name.
+fn find_names(article: &Article, people: &[Person]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let person_words: Vec<String> = people
+        .iter()
+        .flat_map(|p| {
+            let mut v: Vec<String> = p.name.split(' ').map(str::to_lowercase).collect();
+            if let Some(t) = &p.title {
+                v.extend(t.split(' ').map(str::to_lowercase));
+            }
+            v
+        })
+        .collect();
+    for s in &article.sentences {
+        for (i, t) in crate::text::tokenize(&s.text).iter().enumerate() {
+            let surface = &s.text[t.start..t.end];
+            let upper_word = surface.len() > 1 && surface.chars().all(|c| !c.is_lowercase());
+            if (i == 0 && !upper_word) || !t.capitalised || t.word.chars().count() < 2 {
+                continue;
+            }
+            if person_words.contains(&t.word)
+                || lexicon::TITLES
+                    .iter()
+                    .any(|x| x.eq_ignore_ascii_case(&t.word))
+                || lexicon::TIME_WORDS.contains(&t.word.as_str())
+            {
+                continue;
+            }
+            let name = surface.trim_end_matches(['’', '\'']).to_string();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+const PRONOUNS: &[&str] = &["he", "she"];
+const DIRECTIONS: &[&str] = &[
+    "east", "eastern", "west", "western", "north", "northern", "south", "southern",
+];
+
+fn sentence_facts(
+    k: &Knowledge,
+    _si: usize,
+    text: &str,
+    words: &[Word],
+    last_person: &mut Option<usize>,
+) -> Facts {
+    let mut f = Facts::default();
+    let lower: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+    let mut i = 0;
+    while i < lower.len() {
+        let mut mention: Option<(usize, usize)> = None;
+        if let Some((p, n)) = k.person_at(&lower, i) {
+            mention = Some((p, n));
+        } else if PRONOUNS.contains(&lower[i])
+            && let Some(p) = *last_person
+        {
+            mention = Some((p, 1));
+        }
+        if let Some((p, n)) = mention {
+            if !f.people.contains(&p) {
+                f.people.push(p);
+            }
+            // A speech or stance verb within the next two words makes the person a speaker.
+            let after = &lower[i + n..(i + n + 2).min(lower.len())];
+            if after.iter().any(|w| lexicon::SPEECH_VERBS.contains(w)) && !f.speakers.contains(&p) {
+                f.speakers.push(p);
+            }
+            if !PRONOUNS.contains(&lower[i]) {
+                *last_person = Some(p);
+            }
+            i += n;
+            continue;
+        }
+        let w = lower[i];
+        if w.chars().all(|c| c.is_ascii_digit() || c == '%')
+            || (lexicon::NUMBER_WORDS.contains(&w) && w != "one")
+        {
+            f.has_number = true;
+        }
+        if lexicon::TIME_WORDS.contains(&w)
+            || (w.len() == 4
+                && (w.starts_with("19") || w.starts_with("20"))
+                && w.parse::<u32>().is_ok())
+        {
+            f.has_time = true;
+        }
+        if DIRECTIONS.contains(&w)
+            || (words[i].capitalised && i > 0 && k.names.iter().any(|n| n.eq_ignore_ascii_case(w)))
+        {
+            f.has_place = true;
+        }
+        i += 1;
+    }
+    let _ = text;
+    f
+}
+
+/// Quotations in a sentence: (start, end, inner text) with byte offsets of the marks.
+fn find_quotes(text: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, char)> = None;
+    for (i, c) in text.char_indices() {
+        match (open, c) {
+            (None, '“') | (None, '"') => open = Some((i, c)),
+            (Some((s, '“')), '”') | (Some((s, '"')), '"') => {
+                let inner = text[s..i].trim_start_matches(['“', '"']).trim().to_string();
+                if !inner.is_empty() {
+                    out.push((s, i + c.len_utf8(), inner));
+                }
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Who says a quotation: a name or pronoun with a speech verb right after the closing mark
+/// (“...,” he said / “...,” Hegseth said), else the nearest speaker before the quote in the
+/// sentence (Zelensky urged ..., calling it “...”), else the nearest person before it.
+fn quote_speaker(
+    k: &Knowledge,
+    _text: &str,
+    words: &[Word],
+    qstart: usize,
+    qend: usize,
+    facts: &Facts,
+) -> Option<usize> {
+    let lower: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+    // After the quote: up to six words naming someone, then a speech verb.
+    let after: Vec<usize> = (0..words.len())
+        .filter(|&i| words[i].start >= qend)
+        .collect();
+    if !after.is_empty() {
+        let window = &after[..after.len().min(7)];
+        for (n, &i) in window.iter().enumerate() {
+            if lexicon::SPEECH_VERBS.contains(&lower[i]) && n <= 6 {
+                // The speaker is the last person (or pronoun) between the quote and the verb,
+                // or the person right after the verb ("said Jane Doe").
+                for &j in window[..n].iter().rev() {
+                    if let Some((p, _)) = k.person_at(&lower, j) {
+                        return Some(p);
+                    }
+                    if PRONOUNS.contains(&lower[j]) {
+                        return facts
+                            .people
+                            .first()
+                            .copied()
+                            .or_else(|| facts.speakers.first().copied());
+                    }
+                }
+                if let Some((p, _)) = k.person_at(&lower, i + 1) {
+                    return Some(p);
+                }
+            }
+        }
+    }
+    // Before the quote: the nearest person followed by a speech verb, then the nearest person.
+    let mut nearest: Option<usize> = None;
+    let mut nearest_speaker: Option<usize> = None;
+    let mut i = 0;
+    while i < words.len() && words[i].end <= qstart {
+        if let Some((p, n)) = k.person_at(&lower, i) {
+            nearest = Some(p);
+            let next = &lower[i + n..(i + n + 2).min(lower.len())];
+            if next.iter().any(|w| lexicon::SPEECH_VERBS.contains(w)) {
+                nearest_speaker = Some(p);
+            }
+            i += n;
+            continue;
+        }
+        if PRONOUNS.contains(&lower[i]) && facts.people.first().is_some() {
+            let next = &lower[i + 1..(i + 3).min(lower.len())];
+            if next.iter().any(|w| lexicon::SPEECH_VERBS.contains(w)) {
+                nearest_speaker = nearest.or(facts.people.first().copied());
+            }
+        }
+        i += 1;
+    }
+    nearest_speaker.or(nearest)
+}
+
+/// A summary of who speaks where, for tests and for `citebot knowledge`.
+pub fn describe(k: &Knowledge, article: &Article) -> String {
+    let mut out = String::new();
+    for p in &k.people {
+        let aliases: Vec<String> = p.aliases.iter().map(|a| a.join(" ")).collect();
+        out.push_str(&format!(
+            "person {} | {}\n",
+            p.described(),
+            aliases.join(", ")
+        ));
+    }
+    for q in &k.quotes {
+        let who = q
+            .speaker
+            .map(|s| k.people[s].name.clone())
+            .unwrap_or_else(|| "?".into());
+        out.push_str(&format!(
+            "quote {} {who}: {}\n",
+            article.sentences[q.sentence].id, q.text
+        ));
+    }
+    out
+}

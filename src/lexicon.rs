@@ -1,0 +1,268 @@
+//! General English word knowledge that holds for any news article: stop words, chat slang,
+//! synonym groups, speech verbs, titles of office, countries and their adjectives, number
+//! words and time words.
+//!
+//! This is data, not logic, and it says nothing about any particular article: what an article
+//! says comes only from its text, and article-specific words live in the curated knowledge
+//! file under config/.
+
+/// Words that carry no topic: function words, question words, and the fluff of chat questions
+/// ("tell me", "please", "according to the article").
+#[rustfmt::skip]
+pub const STOP_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with",
+    "from", "into", "onto", "as", "is", "are", "was", "were", "be", "been", "being", "am", "do",
+    "does", "did", "done", "doing", "has", "have", "had", "having", "will", "would", "shall",
+    "should", "can", "could", "may", "might", "must", "it", "its", "this", "that", "these", "those",
+    "there", "here", "their", "they", "them", "he", "him", "his", "she", "her", "hers", "we", "our",
+    "ours", "i", "me", "my", "mine", "you", "your", "yours", "what", "which", "who", "whom",
+    "whose", "when", "where", "why", "how", "whats", "whos", "wheres", "hows", "so", "than", "then",
+    "too", "very", "just", "also", "even", "only", "about", "regarding", "re", "up", "down", "out",
+    "off", "over", "again", "some", "any", "all", "each", "every", "both", "such", "own", "same",
+    "other", "more", "most", "much", "many", "lot", "lots", "not", "no", "yes", "nor", "isnt",
+    "arent", "wasnt", "werent", "dont", "doesnt", "didnt", "hasnt", "havent", "wont", "wouldnt",
+    "cant", "couldnt", "shouldnt", "tell", "know", "think", "thinks", "thought", "mean", "means",
+    "really", "actually", "exactly", "currently", "right", "ever", "get", "gets", "got", "getting",
+    "go", "goes", "going", "gonna", "wanna", "happen", "happens", "happened", "happening", "thing",
+    "things", "stuff", "anything", "something", "everything", "like", "kind", "sort", "article",
+    "story", "news", "piece", "report", "text", "mention", "mentions", "mentioned", "according",
+    "explain", "details", "detail", "info", "information", "yo", "hey", "hi", "hello", "bot",
+    "citebot", "please", "pls", "plz", "thanks", "thank", "ok", "okay", "lol", "guys", "rn",
+    "situation", "stance", "position", "view", "views", "opinion", "feel", "status", "update",
+    "latest", "manage", "managed", "try", "tried", "trying", "able", "one", "ones", "someone",
+    "anyone", "somebody", "anybody", "people", "person", "now", "still", "yet", "way", "does",
+    "make", "made", "let", "say", "said", "says", "saying", "quote", "quotes", "quoted", "word",
+    "words", "statement", "statements", "remark", "remarks", "comment", "comments", "ya", "hmm",
+    "um", "uh", "huh", "bro", "dude", "man", "sir", "nah", "yeah", "yep", "idk", "tho", "though",
+    "while", "because", "since", "whether", "there", "theres", "wrt", "give", "show", "find",
+    "look", "need", "see", "pretty", "exactly", "well", "anyway", "basically", "specifically",
+    "exact", "tldr", "summary", "summarize", "summarise", "gist", "overview", "topic", "topics",
+];
+
+/// Chat spellings rewritten before anything else: each entry maps one typed word to the words
+/// it stands for.
+#[rustfmt::skip]
+pub const SLANG: &[(&str, &str)] = &[
+    ("u", "you"), ("ur", "your"), ("r", "are"), ("wat", "what"), ("wut", "what"), ("wht", "what"),
+    ("whta", "what"), ("hw", "how"), ("abt", "about"), ("bout", "about"), ("bc", "because"),
+    ("cuz", "because"), ("coz", "because"), ("govt", "government"), ("gov", "government"),
+    ("ppl", "people"), ("vp", "vice president"), ("potus", "us president"), ("prez", "president"),
+    ("pres", "president"), ("w", "with"), ("wo", "without"), ("thx", "thanks"), ("ty", "thanks"),
+    ("tl", "tldr"), ("dr", "tldr"), ("usa", "us"), ("america", "us"), ("american", "us"),
+    ("americans", "us"), ("uk", "britain"), ("eu", "europe"), ("nato's", "nato"),
+    ("recognise", "recognize"), ("defence", "defense"), ("kiev", "kyiv"), ("zelenskyy", "zelensky"),
+    ("zelenskiy", "zelensky"),
+];
+
+/// Multi-word expressions rewritten to one word, on both the article and the question side, so
+/// that "United States" and "U.S." or "win back" and "regain" meet.
+#[rustfmt::skip]
+pub const PHRASES: &[(&str, &str)] = &[
+    ("united states", "us"), ("white house", "us"), ("secretary of defense", "defense secretary"),
+    ("pentagon chief", "defense secretary"), ("win back", "regain"), ("take back", "regain"),
+    ("get back", "regain"), ("won back", "regain"), ("taken back", "regain"),
+    ("take over", "capture"), ("took over", "capture"), ("land swap", "landswap"),
+    ("land swapping", "landswap"), ("territory swap", "landswap"), ("territorial swap", "landswap"),
+    ("territory exchange", "landswap"), ("land exchange", "landswap"),
+    ("swapping land", "landswap"), ("swap land", "landswap"), ("swap territory", "landswap"),
+    ("exchange territory", "landswap"), ("secretary general", "secretarygeneral"),
+    ("prime minister", "primeminister"), ("foreign minister", "foreignminister"),
+    ("right now", "now"), ("closed doors", "secret"), ("full scale", "fullscale"),
+    ("large scale", "fullscale"), ("counter offensive", "counteroffensive"),
+    ("counter offensives", "counteroffensive"), ("phone call", "call"), ("on the table", "option"),
+    ("cold water", "dismiss"), ("good faith", "goodfaith"), ("in charge", "lead"),
+];
+
+/// Groups of words that mean the same thing in questions about news; the first word names the
+/// group. Words are stemmed when the table is built, so one form of each word is enough.
+#[rustfmt::skip]
+pub const SYNONYMS: &[&[&str]] = &[
+    &["percent", "%", "percentage", "proportion", "share", "fraction", "portion", "pct"],
+    &["territory", "territories", "land", "lands", "area", "ground", "soil", "territorial", "turf"],
+    &["control", "hold", "occupy", "occupied", "occupation", "controlled", "possess", "held", "own"],
+    &["capture", "seize", "grab", "take", "taken", "took", "conquer", "overrun", "steal", "stole", "nab"],
+    &["annex", "annexation", "annexed", "incorporate", "absorb"],
+    &["war", "conflict", "fighting", "fight", "hostilities", "warfare"],
+    &["invasion", "invade", "attack", "assault", "incursion", "aggression"],
+    &["counteroffensive", "counterattack", "counterstrike"],
+    &["troops", "soldiers", "forces", "force", "army", "military", "personnel", "boots", "militaries"],
+    &["weapons", "arms", "weaponry", "equipment", "ammunition", "ammo", "missiles", "guns"],
+    &["support", "back", "backing", "help", "aid", "assist", "supply", "provide", "supporter", "backer", "assistance"],
+    &["negotiation", "talks", "talk", "negotiate", "discussion", "discuss", "dialogue", "negotiating", "diplomacy"],
+    &["deal", "agreement", "settlement", "accord", "pact", "treaty", "compromise"],
+    &["peace", "ceasefire", "truce", "armistice"],
+    &["recognize", "recognition", "accept", "acknowledge", "legitimize", "concede", "cede"],
+    &["withdraw", "withdrawal", "pullout", "retreat", "leave", "exit", "removal"],
+    &["return", "returned", "returning", "restore", "restoration", "handover", "giveback"],
+    &["want", "seek", "sought", "demand", "desire", "wish", "aim", "ambition", "bid", "goal", "aspiration", "hope", "hoping"],
+    &["join", "joining", "membership", "member", "accession", "admission", "admit", "enter", "entry"],
+    &["oppose", "opposed", "against", "reject", "resist", "object", "dismiss", "refuse", "deny", "denied", "opposition", "rebuff", "nix", "shut"],
+    &["threat", "danger", "risk", "menace", "threaten"],
+    &["protect", "protection", "defend", "safeguard", "shield"],
+    &["security", "safety", "secure"],
+    &["guarantee", "assurance", "commitment", "pledge", "guarantor"],
+    &["swap", "exchange", "trade", "swapping", "landswap"],
+    &["optimism", "optimistic", "upbeat", "positive", "confident"],
+    &["concern", "concerned", "worry", "worried", "alarm", "unease", "fear", "nervous", "anxious"],
+    &["skepticism", "skeptical", "sceptical", "scepticism", "doubt", "doubtful", "unconvinced", "dissatisfied", "unsatisfied", "satisfied", "happy", "unhappy", "pleased"],
+    &["warn", "warning", "caution", "cautioning", "cautioned", "warned", "alert"],
+    &["mediate", "mediator", "broker", "arbitrate", "intermediary", "middleman", "mediation", "facilitate"],
+    &["send", "deploy", "deployment", "dispatch", "sending", "sent", "station"],
+    &["plan", "plans", "proposal", "propose", "strategy", "blueprint", "roadmap", "idea", "suggestion", "suggest", "framework", "scheme", "vision"],
+    &["resource", "resources", "mineral", "minerals", "metals", "natural"],
+    &["parliament", "legislature", "rada", "lawmakers", "congress"],
+    &["unclear", "uncertain", "unknown", "unsure", "undecided", "murky"],
+    &["division", "divide", "divided", "disagreement", "split", "rift", "gap", "difference", "dispute", "sticking"],
+    &["call", "phone", "conversation", "phonecall", "chat", "spoke", "speak", "dial"],
+    &["us", "washington", "usa"],
+    &["russia", "russian", "russians", "moscow", "kremlin"],
+    &["ukraine", "ukrainian", "ukrainians"],
+    &["europe", "european", "europeans", "eu", "brussels"],
+    &["france", "french", "paris"],
+    &["germany", "german", "germans", "berlin"],
+    &["britain", "british", "england", "english", "london"],
+    &["china", "chinese", "beijing"],
+    &["leader", "leaders", "head", "chief", "boss", "leadership", "lead"],
+    &["likely", "unlikely", "unrealistic", "realistic", "improbable", "impossible", "possible", "feasible", "probable", "chance", "chances", "odds", "prospect", "prospects"],
+    &["option", "choice", "alternative"],
+    &["cheap", "cheapest", "inexpensive", "affordable", "cost", "costly", "price"],
+    &["important", "key", "critical", "crucial", "vital", "essential", "significant", "importance", "matter", "matters"],
+    &["issue", "question", "problem", "subject", "point", "element"],
+    &["dominate", "dominant", "main", "focus", "overshadow", "primary", "central", "biggest", "major"],
+    &["begin", "start", "launch", "onset", "outbreak", "initiate", "commence", "began", "started", "kickoff", "beginning"],
+    &["escalate", "escalation", "intensify", "escalating"],
+    &["end", "ending", "finish", "stop", "conclude", "conclusion", "halt"],
+    &["expand", "advance", "advancing", "gain", "gains", "grow", "spread", "progress", "push"],
+    &["regain", "recapture", "retake", "reclaim", "recover", "liberate", "liberation"],
+    &["ally", "allies", "partner", "partners", "western", "west"],
+    &["fail", "failure", "unable", "unsuccessful"],
+    &["oust", "ousting", "ousted", "overthrow", "topple", "depose", "revolution"],
+    &["cause", "trigger", "spark", "prompt", "led", "provoke", "reason"],
+    &["separatist", "rebels", "rebel", "insurgent", "insurgents", "militants", "proxies", "proxy", "militia"],
+    &["east", "eastern"],
+    &["south", "southern"],
+    &["region", "province", "oblast", "oblasts"],
+    &["prove", "proof", "evidence", "demonstrate", "justification"],
+    &["unite", "unity", "united", "together", "rally", "unify"],
+    &["involve", "involvement", "participation", "engagement", "include", "included", "involved", "participate", "inclusion"],
+    &["prepare", "preparing", "ready", "readiness", "preparation"],
+    &["historic", "historical", "landmark", "momentous"],
+    &["firm", "adamant", "insist", "insisted", "insists", "steadfast", "unwavering", "resolute"],
+    &["secret", "behind", "private", "privately", "closed"],
+    &["describe", "description", "characterize", "portray", "label"],
+    &["respond", "response", "react", "reaction", "reply"],
+    &["uniquely", "unique", "best", "well"],
+    &["victory", "triumph"],
+    &["kill", "killed", "die", "died", "death", "deaths", "dead", "casualty", "casualties", "fatalities"],
+    &["sanction", "sanctions", "embargo", "penalty"],
+    &["weather", "forecast", "rain", "temperature", "sunny"],
+    &["born", "birthday", "birth", "age", "old"],
+    &["population", "inhabitants", "residents"],
+    &["economy", "gdp", "economic", "inflation"],
+    &["conference", "summit", "forum", "meeting", "gathering"],
+    &["announce", "announced", "announcement", "declare", "unveil"],
+    &["future", "upcoming", "coming", "next"],
+];
+
+/// Verbs that introduce speech or a stance; a person right before one of them is the speaker of
+/// what follows.
+#[rustfmt::skip]
+pub const SPEECH_VERBS: &[&str] = &[
+    "said", "says", "say", "told", "tells", "stated", "stating", "states", "added", "adding",
+    "reiterated", "reiterating", "insisted", "insisting", "insists", "urged", "urging", "urges",
+    "warned", "warning", "warns", "cautioned", "cautioning", "cautions", "called", "calling",
+    "calls", "described", "describing", "describes", "emphasized", "emphasizing", "emphasised",
+    "emphasising", "stressed", "stressing", "argued", "arguing", "claimed", "claiming", "noted",
+    "noting", "declared", "declaring", "announced", "expressed", "expressing", "hinted", "hinting",
+    "suggested", "suggesting", "asked", "replied", "wrote", "posted", "tweeted", "remarked",
+    "explained", "acknowledged", "admitted", "predicted", "promised", "vowed", "pledged",
+    "questioned", "dismissed", "outlined", "issued", "voiced", "poured", "remains", "believes",
+    "believe", "accused", "criticised", "criticized", "praised", "welcomed", "rejected",
+];
+
+/// Titles of office, longest first so that "Vice President" wins over "President".
+#[rustfmt::skip]
+pub const TITLES: &[&str] = &[
+    "Defense Secretary", "Defence Secretary", "Secretary of State", "Secretary of Defense",
+    "Foreign Minister", "Foreign Secretary", "Defense Minister", "Defence Minister",
+    "Prime Minister", "Vice President", "Secretary General", "Secretary-General", "Chancellor",
+    "President", "Minister", "Secretary", "Senator", "Governor", "General", "Ambassador",
+    "Spokesperson", "Spokesman", "Spokeswoman", "Commissioner", "Mayor", "King", "Queen", "Pope",
+    "Premier", "Envoy", "Chairman", "Chairwoman", "Director", "Admiral", "Commander", "Speaker",
+    "Leader", "CEO",
+];
+
+/// Countries with their adjectives, as they qualify a title ("French President") or stand
+/// alone in a question ("the president of France"). The first entry is the country's name.
+#[rustfmt::skip]
+pub const COUNTRIES: &[&[&str]] = &[
+    &["US", "U.S.", "American", "United States", "America"],
+    &["Ukraine", "Ukrainian", "Ukraine’s", "Ukraine's"],
+    &["Russia", "Russian", "Russia’s", "Russia's"],
+    &["France", "French"],
+    &["Germany", "German"],
+    &["Britain", "British", "UK", "U.K."],
+    &["China", "Chinese"],
+    &["Poland", "Polish"],
+    &["Italy", "Italian"],
+    &["Spain", "Spanish"],
+    &["Turkey", "Turkish"],
+    &["Israel", "Israeli"],
+    &["Iran", "Iranian"],
+    &["India", "Indian"],
+    &["Japan", "Japanese"],
+    &["Canada", "Canadian"],
+    &["Europe", "European", "EU"],
+    &["NATO"],
+];
+
+/// Number words, so that "four regions" is a figure like "4 regions".
+#[rustfmt::skip]
+pub const NUMBER_WORDS: &[&str] = &[
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million",
+    "millions", "billion", "billions", "half", "third", "quarter",
+];
+
+/// Words that make a phrase a point in time.
+#[rustfmt::skip]
+pub const TIME_WORDS: &[&str] = &[
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "today", "yesterday", "tomorrow", "ago", "year", "years", "month",
+    "months", "week", "weeks", "day", "days", "since", "timeline", "date", "schedule", "recently",
+    "onset", "decade", "decades", "century", "later", "earlier", "soon", "now",
+];
+
+/// The lowercase adjective -> country map derived from [`COUNTRIES`], as (form, country).
+pub fn country_forms() -> impl Iterator<Item = (&'static str, &'static str)> {
+    COUNTRIES
+        .iter()
+        .flat_map(|forms| forms.iter().map(move |f| (*f, forms[0])))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::stem;
+    use std::collections::HashMap;
+
+    #[test]
+    fn no_word_belongs_to_two_synonym_groups() {
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        let mut clashes = Vec::new();
+        for group in SYNONYMS {
+            for w in group.iter() {
+                if let Some(prev) = seen.insert(stem(w), group[0])
+                    && prev != group[0]
+                {
+                    clashes.push(format!(
+                        "{w:?} is in the groups {prev:?} and {:?}",
+                        group[0]
+                    ));
+                }
+            }
+        }
+        assert!(clashes.is_empty(), "{clashes:#?}");
+    }
+}

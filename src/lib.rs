@@ -1,0 +1,58 @@
+//! citebot answers questions about a news article and backs every answer with a citation: the
+//! verbatim sentence it rests on and where that sentence stands in the article.
+//!
+//! # Layout
+//!
+//! The modules in reading order, each owning one thing:
+//!
+//! - [`text`]: characters to comparable words — tokens, stems, edit distance.
+//! - [`lexicon`]: general English word knowledge as data (stop words, slang, synonyms, titles,
+//!   countries, number and time words). Nothing about any particular article.
+//! - [`vocab`]: the lexicon plus the curated synonyms compiled into lookup tables; text to
+//!   normalised words, words to concepts.
+//! - [`article`]: the article model — paragraphs, headings, related links, sentences with
+//!   stable numbers.
+//! - [`knowledge`]: what is extracted automatically from the article — people with titles and
+//!   aliases, quotations with speakers, figures, times and places per sentence.
+//! - [`matcher`]: the intent matcher — question to ranked sentences with a confidence, or
+//!   abstention.
+//! - [`answer`]: a ranked sentence to an answer — short span, citation, confidence level — and
+//!   its text and JSON renderings.
+//! - [`config`]: `citebot.toml` and the curated knowledge file, parsed into validated types.
+//! - [`engine`]: owns all of the above, built once; `Engine::ask` is what every front end calls.
+//! - [`eval`]: scoring the engine on a question file.
+//!
+//! # Architecture invariants
+//!
+//! - The core (every module above) is synchronous and pure: no async, no network, no Discord
+//!   types. Files are read only by `config`, once, at load.
+//! - Once an [`engine::Engine`] is built it cannot fail: every question gets an answer, and
+//!   "the article doesn't say" is an answer.
+//! - Answers are grounded: a cited sentence is verbatim article text; a short answer is a span
+//!   of the cited sentence or of the article's own naming of a person. The curated file may
+//!   choose which sentence answers a kind of question, never what the article says.
+//! - Headings and "Also Read" lines are never cited.
+
+pub mod text;
+
+pub mod lexicon;
+
+pub mod vocab;
+
+pub mod article;
+
+pub mod knowledge;
+
+pub mod matcher;
+
+pub mod answer;
+
+pub mod config;
+
+pub mod engine;
+
+pub mod eval;
+
+pub use answer::Answer;
+pub use config::Config;
+pub use engine::Engine;

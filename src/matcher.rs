@@ -1,0 +1,652 @@
+//! The intent matcher: question in, ranked candidate sentences out, each with a confidence in
+//! 0..1, or the verdict that the article does not answer it.
+//!
+//! How a question is read, in order:
+//! 1. clean it (Discord mentions, code fences), normalise chat slang, join phrases, correct
+//!    typos against the article's own words;
+//! 2. decide its kind (who, when, how much, quote, ...), the people it names (through aliases
+//!    and roles), and its content concepts (stems shared by synonym groups) — words the article
+//!    never uses are kept aside as unknown;
+//! 3. score every sentence: BM25 over concepts, plus people (as mentioned or as speakers),
+//!    plus the answer type the kind asks for, plus the curated intents whose pattern matches;
+//! 4. confidence is how much of the question the best sentence accounts for, lowered when the
+//!    sentence lacks what the kind asks for; below the threshold the matcher abstains.
+//!
+//! The matcher never produces text; it only picks sentences. No I/O, no allocation-heavy work
+//! beyond the question itself.
+
+use crate::article::Article;
+use crate::knowledge::{self, Knowledge};
+use crate::text;
+use crate::vocab::Vocab;
+use regex::{Regex, RegexSet};
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+/// What kind of answer a question asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Who,
+    /// "Who said ...?": the answer is a quotation's speaker.
+    WhoSaid,
+    When,
+    Where,
+    HowMany,
+    Why,
+    /// "What did X say?", "give me a quote".
+    Quote,
+    YesNo,
+    /// "What is this article about?"
+    About,
+    /// "What's the source?"
+    Source,
+    Other,
+}
+
+/// A curated intent, compiled: questions matching one of its patterns are answered by `sentence`.
+#[derive(Debug, Clone)]
+pub struct Intent {
+    pub name: String,
+    pub sentence: usize,
+}
+
+/// Settings of the matcher.
+#[derive(Debug, Clone, Copy)]
+pub struct Tuning {
+    /// Below this confidence the matcher abstains.
+    pub threshold: f32,
+    /// Most sentences cited for one answer.
+    pub max_citations: usize,
+}
+
+impl Default for Tuning {
+    fn default() -> Tuning {
+        Tuning {
+            threshold: 0.5,
+            max_citations: 3,
+        }
+    }
+}
+
+/// The search index over one article, built once.
+#[derive(Debug, Clone)]
+pub struct Index {
+    concepts: HashMap<String, u32>,
+    idf: Vec<f32>,
+    /// Per sentence: (concept, term frequency), and its length in concepts.
+    terms: Vec<Vec<(u32, f32)>>,
+    lengths: Vec<f32>,
+    avg_len: f32,
+    /// Surface words of the article and of the aliases, for typo correction, by first letter.
+    spellings: HashMap<char, Vec<String>>,
+    known: HashSet<String>,
+    intents: Vec<Intent>,
+    intent_set: RegexSet,
+    /// For each intent pattern in `intent_set`, the intent it belongs to.
+    intent_of_pattern: Vec<usize>,
+    tuning: Tuning,
+}
+
+/// What the matcher understood of a question.
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub kind: Kind,
+    /// The normalised question (lowercase words joined by spaces), as intents see it.
+    pub normalized: String,
+    /// People the question names (indexes into `Knowledge::people`).
+    pub people: Vec<usize>,
+    /// Whether a person was named by role ("the vice president") rather than by name.
+    pub by_role: bool,
+    /// Known content concepts with their idf weight.
+    terms: Vec<(u32, f32)>,
+    /// Content words the article never uses.
+    pub unknown: Vec<String>,
+    /// Weight of each unknown word (capitalised ones, likely names, weigh more).
+    unknown_weights: Vec<f32>,
+    /// Intents whose pattern matched.
+    pub intents: Vec<usize>,
+}
+
+/// One ranked sentence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    /// Index into `Article::sentences`.
+    pub sentence: usize,
+    pub score: f32,
+    /// 0..1: how well this sentence answers the question.
+    pub confidence: f32,
+}
+
+/// The matcher's verdict on a question.
+#[derive(Debug, Clone)]
+pub struct Ranking {
+    pub query: Query,
+    /// Best first; empty when abstaining.
+    pub candidates: Vec<Candidate>,
+    /// Confidence of the best sentence (also set when abstaining, for reporting).
+    pub confidence: f32,
+}
+
+impl Ranking {
+    pub fn answered(&self) -> bool {
+        !self.candidates.is_empty()
+    }
+}
+
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+/// Weight of a content word the article never uses (about the idf of a word in no sentence).
+const UNKNOWN_WEIGHT: f32 = 3.0;
+/// Weight of a named person in the question.
+const PERSON_WEIGHT: f32 = 2.5;
+/// Longest question text the matcher reads; the rest of a longer message is ignored.
+pub const MAX_QUESTION_CHARS: usize = 600;
+
+impl Index {
+    /// Builds the index. `intents` pairs each curated intent with its compiled patterns.
+    pub fn build(
+        article: &Article,
+        knowledge: &Knowledge,
+        vocab: &Vocab,
+        intents: Vec<(Intent, Vec<Regex>)>,
+        tuning: Tuning,
+    ) -> Index {
+        let mut concepts: HashMap<String, u32> = HashMap::new();
+        let mut df: Vec<f32> = Vec::new();
+        let mut terms = Vec::new();
+        let mut lengths = Vec::new();
+        let mut known: HashSet<String> = HashSet::new();
+        for s in &article.sentences {
+            let mut tf: Vec<(u32, f32)> = Vec::new();
+            let mut len = 0.0;
+            for w in vocab.article_words(&s.text) {
+                known.insert(w.text.clone());
+                if vocab.is_stop(&w.text) {
+                    continue;
+                }
+                let c = vocab.concept(&w.text);
+                let next = concepts.len() as u32;
+                let id = *concepts.entry(c).or_insert(next);
+                if id as usize == df.len() {
+                    df.push(0.0);
+                }
+                len += 1.0;
+                match tf.iter_mut().find(|(t, _)| *t == id) {
+                    Some((_, n)) => *n += 1.0,
+                    None => {
+                        tf.push((id, 1.0));
+                        df[id as usize] += 1.0;
+                    }
+                }
+            }
+            terms.push(tf);
+            lengths.push(len);
+        }
+        let n = article.sentences.len() as f32;
+        let idf = df
+            .iter()
+            .map(|&d| ((n - d + 0.5) / (d + 0.5) + 1.0).ln())
+            .collect();
+        let avg_len = if lengths.is_empty() {
+            1.0
+        } else {
+            lengths.iter().sum::<f32>() / n
+        };
+        for p in &knowledge.people {
+            for a in &p.aliases {
+                known.extend(a.iter().cloned());
+            }
+        }
+        let mut spellings: HashMap<char, Vec<String>> = HashMap::new();
+        let lexicon_words = crate::lexicon::SYNONYMS.iter().flat_map(|g| g.iter());
+        for w in known
+            .iter()
+            .map(String::as_str)
+            .chain(lexicon_words.copied())
+            .filter(|w| w.chars().count() >= 4 && !vocab.is_stop(w))
+        {
+            let first = w.chars().next().unwrap_or(' ');
+            let bucket = spellings.entry(first).or_default();
+            if !bucket.iter().any(|b| b == w) {
+                bucket.push(w.to_string());
+            }
+        }
+        let mut patterns = Vec::new();
+        let mut intent_of_pattern = Vec::new();
+        let mut compiled = Vec::new();
+        for (i, (intent, regexes)) in intents.into_iter().enumerate() {
+            for r in regexes {
+                patterns.push(r.as_str().to_string());
+                intent_of_pattern.push(i);
+            }
+            compiled.push(intent);
+        }
+        let intent_set = regex::RegexSetBuilder::new(&patterns)
+            .dfa_size_limit(64 << 20)
+            .build()
+            .unwrap_or_else(|_| RegexSet::empty());
+        Index {
+            concepts,
+            idf,
+            terms,
+            lengths,
+            avg_len,
+            spellings,
+            known,
+            intents: compiled,
+            intent_set,
+            intent_of_pattern,
+            tuning,
+        }
+    }
+
+    pub fn intents(&self) -> &[Intent] {
+        &self.intents
+    }
+
+    pub fn tuning(&self) -> Tuning {
+        self.tuning
+    }
+
+    /// Reads a question: kind, people, concepts, unknown words, matching intents.
+    pub fn analyze(&self, question: &str, knowledge: &Knowledge, vocab: &Vocab) -> Query {
+        let cleaned = clean(question);
+        let raw = vocab.question_words(&cleaned);
+        let mut words: Vec<String> = Vec::with_capacity(raw.len());
+        let mut capitalised: Vec<bool> = Vec::with_capacity(raw.len());
+        for (i, w) in raw.iter().enumerate() {
+            let fixed = self.correct(&w.text, vocab);
+            words.push(fixed);
+            capitalised.push(w.capitalised && i > 0);
+        }
+        let normalized = words.join(" ");
+        let kind = kind_of(&words);
+
+        // People, matched on the words without fillers ("the president of France").
+        let kept: Vec<usize> = (0..words.len())
+            .filter(|&i| !knowledge::alias_filler(&words[i]))
+            .collect();
+        let kept_words: Vec<&str> = kept.iter().map(|&i| words[i].as_str()).collect();
+        let mut people = Vec::new();
+        let mut consumed = vec![false; words.len()];
+        let mut by_role = false;
+        let mut i = 0;
+        while i < kept_words.len() {
+            if let Some((p, n)) = knowledge.person_at(&kept_words, i) {
+                let surname = knowledge.people[p].surname().to_lowercase();
+                if !kept_words[i..i + n].contains(&surname.as_str()) {
+                    by_role = true;
+                }
+                if !people.contains(&p) {
+                    people.push(p);
+                }
+                for &k in &kept[i..i + n] {
+                    consumed[k] = true;
+                }
+                i += n;
+            } else {
+                i += 1;
+            }
+        }
+
+        let mut terms: Vec<(u32, f32)> = Vec::new();
+        let mut unknown = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            if consumed[i] || vocab.is_stop(w) || kind_word(kind, w) {
+                continue;
+            }
+            match self.concepts.get(&vocab.concept(w)) {
+                Some(&id) => {
+                    if !terms.iter().any(|(t, _)| *t == id) {
+                        terms.push((id, self.idf[id as usize]));
+                    }
+                }
+                None => {
+                    // A capitalised word the article never uses is likely a name it never
+                    // mentions: it weighs more.
+                    let weight = if capitalised[i] { 1.5 } else { 1.0 };
+                    unknown.push((w.clone(), weight));
+                }
+            }
+        }
+        let intents = if self.intent_set.is_empty() {
+            Vec::new()
+        } else {
+            let mut v: Vec<usize> = self
+                .intent_set
+                .matches(&normalized)
+                .into_iter()
+                .map(|p| self.intent_of_pattern[p])
+                .collect();
+            v.dedup();
+            v
+        };
+        Query {
+            kind,
+            normalized,
+            people,
+            by_role,
+            terms,
+            unknown_weights: unknown.iter().map(|(_, w)| *w).collect(),
+            unknown: unknown.into_iter().map(|(w, _)| w).collect(),
+            intents,
+        }
+    }
+
+    /// The closest spelling the article uses for an unknown word, or the word itself.
+    fn correct(&self, word: &str, vocab: &Vocab) -> String {
+        let len = word.chars().count();
+        if len < 4
+            || self.known.contains(word)
+            || vocab.knows(word)
+            || !word.chars().all(char::is_alphabetic)
+        {
+            return word.to_string();
+        }
+        // "joinin" -> "joining", "ukraines" -> "ukraine".
+        for variant in [format!("{word}g"), word.trim_end_matches('s').to_string()] {
+            if variant != word && (self.known.contains(&variant) || vocab.knows(&variant)) {
+                return variant;
+            }
+        }
+        let max = if len >= 8 { 2 } else { 1 };
+        let first = word.chars().next().unwrap_or(' ');
+        let mut best: Option<(usize, &str)> = None;
+        if let Some(bucket) = self.spellings.get(&first) {
+            for cand in bucket {
+                let d = text::edit_distance(word, cand, max);
+                if d <= max && best.is_none_or(|(bd, _)| d < bd) {
+                    best = Some((d, cand));
+                }
+            }
+        }
+        best.map_or_else(|| word.to_string(), |(_, w)| w.to_string())
+    }
+
+    /// Ranks the article's sentences for a question and decides whether to answer.
+    pub fn rank(&self, query: Query, article: &Article, knowledge: &Knowledge) -> Ranking {
+        let abstain = |query: Query, confidence: f32| Ranking {
+            query,
+            candidates: Vec::new(),
+            confidence,
+        };
+        if article.sentences.is_empty() {
+            return abstain(query, 0.0);
+        }
+        if query.kind == Kind::About {
+            let c = Candidate {
+                sentence: 0,
+                score: 1.0,
+                confidence: 0.9,
+            };
+            return Ranking {
+                query,
+                candidates: vec![c],
+                confidence: 0.9,
+            };
+        }
+        // "What did X say?" about someone the article never quotes or reports.
+        if matches!(query.kind, Kind::Quote)
+            && !query.people.is_empty()
+            && query.people.iter().all(|&p| !knowledge.speaks(p))
+        {
+            return abstain(query, 0.0);
+        }
+        // "What is the weather in ...": the thing asked about is a word the article never uses.
+        if let Some(focus) = focus_word(&query.normalized)
+            && query.unknown.iter().any(|u| u == focus)
+        {
+            return abstain(query, 0.0);
+        }
+
+        let unknown_total: f32 = query.unknown_weights.iter().sum::<f32>() * UNKNOWN_WEIGHT;
+        let total: f32 = query.terms.iter().map(|(_, w)| w).sum::<f32>()
+            + unknown_total
+            + PERSON_WEIGHT * query.people.len() as f32;
+
+        let mut candidates: Vec<Candidate> = Vec::with_capacity(article.sentences.len());
+        for si in 0..article.sentences.len() {
+            let facts = &knowledge.facts[si];
+            let mut score = 0.0;
+            let mut matched = 0.0;
+            let len_norm = 1.0 - B + B * self.lengths[si] / self.avg_len;
+            for &(t, idf) in &query.terms {
+                if let Some(&(_, tf)) = self.terms[si].iter().find(|(c, _)| *c == t) {
+                    score += idf * tf * (K1 + 1.0) / (tf + K1 * len_norm);
+                    matched += idf;
+                }
+            }
+            let mut factor = 1.0;
+            for &p in &query.people {
+                if facts.people.contains(&p) {
+                    matched += PERSON_WEIGHT;
+                    score += PERSON_WEIGHT;
+                    if facts.speakers.contains(&p) {
+                        score += 0.5;
+                    }
+                } else {
+                    factor *= 0.4;
+                }
+            }
+            let mut kind_factor = 1.0;
+            match query.kind {
+                Kind::HowMany => {
+                    if facts.has_number {
+                        score += 1.0;
+                    } else {
+                        kind_factor = 0.75;
+                    }
+                }
+                Kind::When => {
+                    if facts.has_time {
+                        score += 1.0;
+                    } else {
+                        kind_factor = 0.75;
+                    }
+                }
+                Kind::Where => {
+                    if facts.has_place {
+                        score += 0.5;
+                    }
+                }
+                Kind::Who => {
+                    if !facts.people.is_empty() {
+                        score += 0.3;
+                    }
+                }
+                Kind::Quote | Kind::WhoSaid => {
+                    let by_person = query.people.iter().any(|p| facts.speakers.contains(p));
+                    if !facts.quotes.is_empty() {
+                        score += 1.0;
+                        if by_person {
+                            score += 1.0;
+                        }
+                    } else if by_person {
+                        score += 0.5;
+                    } else if query.people.is_empty() && query.terms.is_empty() {
+                        kind_factor = 0.0;
+                    }
+                }
+                _ => {}
+            }
+            let mut coverage = if total > 0.0 { matched / total } else { 0.0 };
+            for &i in &query.intents {
+                if self.intents[i].sentence == si {
+                    score += 4.0;
+                    // A curated intent vouches for the sentence unless much of the question is
+                    // about things the article never mentions.
+                    if unknown_total < 0.5 * total || total == 0.0 {
+                        coverage = coverage.max(0.85);
+                        kind_factor = 1.0;
+                    }
+                }
+            }
+            // A quote request with nothing else to go on: any quotation answers it.
+            if total == 0.0 && matches!(query.kind, Kind::Quote) && !facts.quotes.is_empty() {
+                coverage = 0.7;
+            }
+            candidates.push(Candidate {
+                sentence: si,
+                score: score * factor,
+                confidence: (coverage * kind_factor * factor.max(0.5)).min(1.0),
+            });
+        }
+        candidates.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(b.confidence.total_cmp(&a.confidence))
+                .then(a.sentence.cmp(&b.sentence))
+        });
+        let best = candidates[0];
+        if best.confidence < self.tuning.threshold || best.score <= 0.0 && total > 0.0 {
+            return abstain(query, best.confidence);
+        }
+        let cut = best.score * 0.75;
+        let kept: Vec<Candidate> = candidates
+            .into_iter()
+            .take(self.tuning.max_citations.max(1))
+            .filter(|c| c.score >= cut && c.confidence >= self.tuning.threshold * 0.8)
+            .collect();
+        Ranking {
+            confidence: best.confidence,
+            query,
+            candidates: kept,
+        }
+    }
+}
+
+/// Removes what Discord adds to a message: user, role and channel mentions, custom emoji,
+/// @everyone/@here, code fences, a leading "@botname".
+pub fn clean(question: &str) -> String {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"<@[!&]?\d+>|<#\d+>|<a?:\w+:\d+>|@everyone|@here|```\w*|`|^\s*@\S+")
+            .expect("the mention pattern is valid")
+    });
+    let cut = match question.char_indices().nth(MAX_QUESTION_CHARS) {
+        Some((i, _)) => &question[..i],
+        None => question,
+    };
+    re.replace_all(cut, " ").into_owned()
+}
+
+fn kind_of(words: &[String]) -> Kind {
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    let has = |x: &str| w.contains(&x);
+    let first = w.first().copied().unwrap_or("");
+    let second = w.get(1).copied().unwrap_or("");
+    let says = |x: &&str| matches!(*x, "say" | "said" | "says" | "saying");
+    let about_article = w
+        .iter()
+        .any(|x| matches!(*x, "article" | "story" | "piece" | "this" | "it"));
+    if w.len() <= 3
+        && w.iter().any(|x| {
+            matches!(
+                *x,
+                "tldr" | "summary" | "summarize" | "summarise" | "gist" | "overview"
+            )
+        })
+        || matches!(first, "summarize" | "summarise")
+        || (about_article
+            && (has("about") || has("summary") || has("summarize") || has("gist") || has("tldr")))
+            && !w.iter().any(|x| says(x))
+    {
+        return Kind::About;
+    }
+    if w.iter().any(|x| {
+        matches!(
+            *x,
+            "source" | "sources" | "link" | "url" | "author" | "publisher"
+        )
+    }) || (first == "who" && (has("wrote") || has("published")))
+    {
+        return Kind::Source;
+    }
+    if matches!(first, "who" | "whom") && w.iter().take(4).any(|x| says(x) || *x == "called") {
+        return Kind::WhoSaid;
+    }
+    if w.iter()
+        .any(|x| matches!(*x, "quote" | "quotes" | "quoted"))
+        || (w.iter().any(says) && !matches!(first, "when" | "where" | "why" | "how"))
+    {
+        return Kind::Quote;
+    }
+    match first {
+        "who" | "whom" | "whose" => return Kind::Who,
+        "when" => return Kind::When,
+        "where" => return Kind::Where,
+        "why" => return Kind::Why,
+        _ => {}
+    }
+    if first == "how" {
+        return match second {
+            "many" | "much" => Kind::HowMany,
+            "long" | "soon" => Kind::When,
+            "come" => Kind::Why,
+            _ => Kind::Other,
+        };
+    }
+    if matches!(first, "what" | "which") {
+        if matches!(
+            second,
+            "percent" | "percentage" | "share" | "proportion" | "fraction" | "%" | "portion"
+        ) {
+            return Kind::HowMany;
+        }
+        if matches!(second, "year" | "date" | "month" | "day" | "time") {
+            return Kind::When;
+        }
+        if matches!(
+            second,
+            "region" | "regions" | "part" | "parts" | "city" | "cities" | "area" | "areas"
+        ) {
+            return Kind::Where;
+        }
+        if matches!(
+            second,
+            "official" | "officials" | "leader" | "leaders" | "person" | "politician"
+        ) {
+            return Kind::Who;
+        }
+    }
+    if matches!(
+        first,
+        "is" | "are"
+            | "was"
+            | "were"
+            | "do"
+            | "does"
+            | "did"
+            | "will"
+            | "would"
+            | "can"
+            | "could"
+            | "has"
+            | "have"
+            | "should"
+    ) {
+        return Kind::YesNo;
+    }
+    Kind::Other
+}
+
+/// Words that only say what kind of answer is wanted ("how long", "what year").
+fn kind_word(kind: Kind, word: &str) -> bool {
+    match kind {
+        Kind::When => matches!(word, "long" | "year" | "date" | "time" | "month" | "day"),
+        Kind::WhoSaid | Kind::Quote => matches!(word, "call" | "called"),
+        _ => false,
+    }
+}
+
+/// The thing a "what is the X of Y" question asks about.
+fn focus_word(normalized: &str) -> Option<&str> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"^(?:what|which)(?: is| are| was| were)? (?:the|a|an) (\w+) (?:of|in|for|at|on|about|to)\b")
+            .expect("the focus pattern is valid")
+    });
+    re.captures(normalized)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str())
+}
