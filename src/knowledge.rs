@@ -456,7 +456,11 @@ fn find_quotes(text: &str) -> Vec<(usize, usize, String)> {
         match (open, c) {
             (None, '“') | (None, '"') => open = Some((i, c)),
             (Some((s, '“')), '”') | (Some((s, '"')), '"') => {
-                let inner = text[s..i].trim_start_matches(['“', '"']).trim().to_string();
+                let inner = text[s..i]
+                    .trim_start_matches(['“', '"'])
+                    .trim()
+                    .trim_end_matches(',')
+                    .to_string();
                 if !inner.is_empty() {
                     out.push((s, i + c.len_utf8(), inner));
                 }
