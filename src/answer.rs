@@ -282,8 +282,11 @@ pub fn render_text(answer: &Answer, title: &str, link: Option<&str>) -> String {
     let mut out = String::new();
     match answer.outcome {
         Outcome::Answered => {
-            out.push_str(&answer.text);
-            out.push('\n');
+            // The short answer, unless it is the whole cited sentence anyway.
+            if answer.citations.first().is_none_or(|c| c.text != answer.text) {
+                out.push_str(&answer.text);
+                out.push('\n');
+            }
             if let Some(q) = &answer.quote
                 && answer.text
                     != format!("“{}” — {}", q.text, q.speaker.clone().unwrap_or_default())

@@ -10,7 +10,7 @@ use crate::answer::{self, Answer, Citation, Outcome};
 use crate::article::Article;
 use crate::config::{Config, ConfigError, Meta, Problem};
 use crate::knowledge::{self, Knowledge};
-use crate::matcher::{Index, Intent, Kind};
+use crate::matcher::{Abstention, Index, Intent, Kind};
 use crate::vocab::Vocab;
 
 /// How many questions to suggest when the article does not answer one.
@@ -155,10 +155,20 @@ impl Engine {
         }
         let ranking = self.index.rank(query, &self.article, &self.knowledge);
         let Some(best) = ranking.candidates.first() else {
+            let text = match &ranking.abstention {
+                Some(Abstention::NotQuoted(p)) => format!(
+                    "The article doesn't report anything {} said.",
+                    self.knowledge.people[*p].name
+                ),
+                Some(Abstention::UnknownFocus(w)) => {
+                    format!("The article doesn't say anything about “{w}”.")
+                }
+                _ => "The article doesn't say.".to_string(),
+            };
             return Answer {
                 question: question.to_string(),
                 outcome: Outcome::NotInArticle,
-                text: "The article doesn't say.".to_string(),
+                text,
                 citations: Vec::new(),
                 quote: None,
                 confidence: ranking.confidence,
@@ -192,6 +202,39 @@ impl Engine {
             confidence: ranking.confidence,
             suggestions: Vec::new(),
         }
+    }
+
+    /// How the matcher reads a question and scores the best sentences: for tuning the curated
+    /// knowledge of a new article (`citebot explain`).
+    pub fn explain(&self, question: &str) -> String {
+        let q = self.index.analyze(question, &self.knowledge, &self.vocab);
+        let mut out = format!("normalized: {}\nkind: {:?}\n", q.normalized, q.kind);
+        let people: Vec<&str> = q
+            .people
+            .iter()
+            .map(|&p| self.knowledge.people[p].name.as_str())
+            .collect();
+        out.push_str(&format!("people: {people:?}\n"));
+        let terms: Vec<String> = q
+            .terms
+            .iter()
+            .map(|(t, w)| format!("{}:{w:.2}", self.index.concept_name(*t)))
+            .collect();
+        out.push_str(&format!("terms: {}\nunknown: {:?}\n", terms.join(" "), q.unknown));
+        let intents: Vec<&str> = q
+            .intents
+            .iter()
+            .map(|&i| self.index.intents()[i].name.as_str())
+            .collect();
+        out.push_str(&format!("intents: {intents:?}\n"));
+        for c in self.index.scores(&q, &self.article, &self.knowledge) {
+            let s = &self.article.sentences[c.sentence];
+            out.push_str(&format!(
+                "{} score {:.2} confidence {:.2}: {}\n",
+                s.id, c.score, c.confidence, s.text
+            ));
+        }
+        out
     }
 
     /// The article's title, link and publication details, and how citations are numbered.

@@ -61,6 +61,8 @@ pub struct Facts {
     pub has_number: bool,
     pub has_time: bool,
     pub has_place: bool,
+    /// Gives a reason or a motive ("because", "viewing them as", "believing that").
+    pub has_reason: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -77,13 +79,25 @@ impl Knowledge {
     /// The person an alias word sequence refers to, matching the longest alias at `words[i..]`.
     /// Returns the person and the number of words matched.
     pub fn person_at(&self, words: &[&str], i: usize) -> Option<(usize, usize)> {
+        self.match_alias(words, i, false)
+    }
+
+    /// Like [`Knowledge::person_at`], but only aliases that contain the person's surname: in
+    /// article text a bare role ("a pro-Russian Ukrainian president") may be someone else.
+    pub fn named_person_at(&self, words: &[&str], i: usize) -> Option<(usize, usize)> {
+        self.match_alias(words, i, true)
+    }
+
+    fn match_alias(&self, words: &[&str], i: usize, names_only: bool) -> Option<(usize, usize)> {
         let mut best: Option<(usize, usize)> = None;
         for (p, person) in self.people.iter().enumerate() {
+            let surname = person.surname().to_lowercase();
             for alias in &person.aliases {
                 let n = alias.len();
                 if i + n <= words.len()
                     && alias.iter().zip(&words[i..i + n]).all(|(a, w)| a == w)
                     && best.is_none_or(|(_, m)| n > m)
+                    && (!names_only || alias.iter().any(|a| *a == surname))
                 {
                     best = Some((p, n));
                 }
@@ -306,11 +320,25 @@ fn aliases(person: &Person, vocab: &Vocab) -> Vec<Vec<String>> {
                 }
             }
             add(format!("{role} of {country}"));
+            if HEADS.contains(&role) {
+                for (form, c) in lexicon::country_forms() {
+                    if c == country {
+                        add(format!("{form} leader"));
+                        add(format!("leads {form}"));
+                        add(format!("runs {form}"));
+                    }
+                }
+                add(format!("leader of {country}"));
+                add(format!("head of {country}"));
+            }
         }
     }
     out.sort_by_key(|a| std::cmp::Reverse(a.len()));
     out
 }
+
+/// Titles of a head of state or government: "the leader of X" is that person.
+const HEADS: &[&str] = &["President", "Prime Minister", "Chancellor", "King", "Queen", "Premier"];
 
 /// "U.S. Defense Secretary" -> (Some("US"), "Defense Secretary").
 fn split_title(title: &str) -> (Option<&'static str>, &str) {
@@ -386,6 +414,11 @@ fn find_names(article: &Article, people: &[Person]) -> Vec<String> {
 }
 
 const PRONOUNS: &[&str] = &["he", "she"];
+/// Words that introduce a reason or a motive.
+const REASONS: &[&str] = &[
+    "because", "since", "due", "viewing", "believing", "seeing", "fearing", "citing", "arguing",
+    "proof", "reason", "reasons", "so", "therefore", "thus", "hence", "order", "aim", "aimed",
+];
 const DIRECTIONS: &[&str] = &[
     "east", "eastern", "west", "western", "north", "northern", "south", "southern",
 ];
@@ -402,7 +435,7 @@ fn sentence_facts(
     let mut i = 0;
     while i < lower.len() {
         let mut mention: Option<(usize, usize)> = None;
-        if let Some((p, n)) = k.person_at(&lower, i) {
+        if let Some((p, n)) = k.named_person_at(&lower, i) {
             mention = Some((p, n));
         } else if PRONOUNS.contains(&lower[i])
             && let Some(p) = *last_person
@@ -437,14 +470,24 @@ fn sentence_facts(
         {
             f.has_time = true;
         }
-        if DIRECTIONS.contains(&w)
-            || (words[i].capitalised && i > 0 && k.names.iter().any(|n| n.eq_ignore_ascii_case(w)))
-        {
+        // A place: a compass direction, or a capitalised name (not an acronym) after a
+        // preposition of place ("in Donetsk", "from Kyiv").
+        let after_preposition = i > 0
+            && matches!(
+                lower[i - 1],
+                "in" | "at" | "from" | "near" | "to" | "into" | "across" | "capture" | "annexed"
+            );
+        let acronym = text[words[i].start..words[i].end]
+            .chars()
+            .all(|c| !c.is_lowercase());
+        if DIRECTIONS.contains(&w) || (words[i].capitalised && after_preposition && !acronym) {
             f.has_place = true;
+        }
+        if REASONS.contains(&w) {
+            f.has_reason = true;
         }
         i += 1;
     }
-    let _ = text;
     f
 }
 
@@ -495,7 +538,7 @@ fn quote_speaker(
                 // The speaker is the last person (or pronoun) between the quote and the verb,
                 // or the person right after the verb ("said Jane Doe").
                 for &j in window[..n].iter().rev() {
-                    if let Some((p, _)) = k.person_at(&lower, j) {
+                    if let Some((p, _)) = k.named_person_at(&lower, j) {
                         return Some(p);
                     }
                     if PRONOUNS.contains(&lower[j]) {
@@ -506,7 +549,7 @@ fn quote_speaker(
                             .or_else(|| facts.speakers.first().copied());
                     }
                 }
-                if let Some((p, _)) = k.person_at(&lower, i + 1) {
+                if let Some((p, _)) = k.named_person_at(&lower, i + 1) {
                     return Some(p);
                 }
             }
@@ -517,7 +560,7 @@ fn quote_speaker(
     let mut nearest_speaker: Option<usize> = None;
     let mut i = 0;
     while i < words.len() && words[i].end <= qstart {
-        if let Some((p, n)) = k.person_at(&lower, i) {
+        if let Some((p, n)) = k.named_person_at(&lower, i) {
             nearest = Some(p);
             let next = &lower[i + n..(i + n + 2).min(lower.len())];
             if next.iter().any(|w| lexicon::SPEECH_VERBS.contains(w)) {

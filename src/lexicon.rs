@@ -37,6 +37,8 @@ pub const STOP_WORDS: &[&str] = &[
     "while", "because", "since", "whether", "there", "theres", "wrt", "give", "show", "find",
     "look", "need", "see", "pretty", "exactly", "well", "anyway", "basically", "specifically",
     "exact", "tldr", "summary", "summarize", "summarise", "gist", "overview", "topic", "topics",
+    "under", "condition", "conditions", "circumstances", "good", "interesting", "notable",
+    "memorable", "famous", "cool", "nice", "fun", "funny",
 ];
 
 /// Chat spellings rewritten before anything else: each entry maps one typed word to the words
@@ -68,6 +70,7 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("exchange territory", "landswap"), ("secretary general", "secretarygeneral"),
     ("prime minister", "primeminister"), ("foreign minister", "foreignminister"),
     ("right now", "now"), ("closed doors", "secret"), ("full scale", "fullscale"),
+    ("sticking point", "division"), ("sticking points", "division"),
     ("large scale", "fullscale"), ("counter offensive", "counteroffensive"),
     ("counter offensives", "counteroffensive"), ("phone call", "call"), ("on the table", "option"),
     ("cold water", "dismiss"), ("good faith", "goodfaith"), ("in charge", "lead"),
@@ -125,7 +128,8 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["leader", "leaders", "head", "chief", "boss", "leadership", "lead"],
     &["likely", "unlikely", "unrealistic", "realistic", "improbable", "impossible", "possible", "feasible", "probable", "chance", "chances", "odds", "prospect", "prospects"],
     &["option", "choice", "alternative"],
-    &["cheap", "cheapest", "inexpensive", "affordable", "cost", "costly", "price"],
+    &["cheap", "cheapest", "inexpensive", "affordable"],
+    &["cost", "$", "€", "£", "costly", "price", "money", "dollar", "euro", "funding", "fund", "spend", "budget", "expensive"],
     &["important", "key", "critical", "crucial", "vital", "essential", "significant", "importance", "matter", "matters"],
     &["issue", "question", "problem", "subject", "point", "element"],
     &["dominate", "dominant", "main", "focus", "overshadow", "primary", "central", "biggest", "major"],
@@ -144,7 +148,7 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["region", "province", "oblast", "oblasts"],
     &["prove", "proof", "evidence", "demonstrate", "justification"],
     &["unite", "unity", "united", "together", "rally", "unify"],
-    &["involve", "involvement", "participation", "engagement", "include", "included", "involved", "participate", "inclusion"],
+    &["involve", "part", "parts", "involvement", "participation", "engagement", "include", "included", "involved", "participate", "inclusion"],
     &["prepare", "preparing", "ready", "readiness", "preparation"],
     &["historic", "historical", "landmark", "momentous"],
     &["firm", "adamant", "insist", "insisted", "insists", "steadfast", "unwavering", "resolute"],
@@ -189,7 +193,8 @@ pub const TITLES: &[&str] = &[
     "President", "Minister", "Secretary", "Senator", "Governor", "General", "Ambassador",
     "Spokesperson", "Spokesman", "Spokeswoman", "Commissioner", "Mayor", "King", "Queen", "Pope",
     "Premier", "Envoy", "Chairman", "Chairwoman", "Director", "Admiral", "Commander", "Speaker",
-    "Leader", "CEO",
+    "Leader", "CEO", "Councilman", "Councilwoman", "Councillor", "Alderman", "Congressman",
+    "Congresswoman", "Representative", "Judge", "Justice", "Sheriff",
 ];
 
 /// Countries with their adjectives, as they qualify a title ("French President") or stand

@@ -16,6 +16,7 @@ USAGE:
     citebot eval [OPTIONS] FILE          score the engine on a question file
     citebot check-config [OPTIONS]       validate the configuration and exit 0 (valid) or 1
     citebot knowledge [OPTIONS]          show the people and quotes found in the article
+    citebot explain [OPTIONS] \"QUESTION\" show how a question is read and the best sentences
 
 OPTIONS:
     --config DIR      configuration directory with citebot.toml (default: $CITEBOT_CONFIG,
@@ -93,6 +94,10 @@ fn main() -> ExitCode {
         }
         "ask" => with_engine(&args, |engine| ask(engine, &args)),
         "eval" => with_engine(&args, |engine| run_eval(engine, &args)),
+        "explain" => with_engine(&args, |engine| {
+            print!("{}", engine.explain(&args.positional.join(" ")));
+            ExitCode::SUCCESS
+        }),
         "knowledge" => with_engine(&args, |engine| {
             print!(
                 "{}",

@@ -75,6 +75,8 @@ pub struct Index {
     idf: Vec<f32>,
     /// Per sentence: (concept, term frequency), and its length in concepts.
     terms: Vec<Vec<(u32, f32)>>,
+    /// Per sentence: the terms of the sentence before it when it refers back to it.
+    context: Vec<Vec<(u32, f32)>>,
     lengths: Vec<f32>,
     avg_len: f32,
     /// Surface words of the article and of the aliases, for typo correction, by first letter.
@@ -98,7 +100,7 @@ pub struct Query {
     /// Whether a person was named by role ("the vice president") rather than by name.
     pub by_role: bool,
     /// Known content concepts with their idf weight.
-    terms: Vec<(u32, f32)>,
+    pub terms: Vec<(u32, f32)>,
     /// Content words the article never uses.
     pub unknown: Vec<String>,
     /// Weight of each unknown word (capitalised ones, likely names, weigh more).
@@ -117,10 +119,23 @@ pub struct Candidate {
     pub confidence: f32,
 }
 
+/// Why the matcher abstained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Abstention {
+    /// Asked what someone said, and the article reports nothing they said.
+    NotQuoted(usize),
+    /// The thing asked about ("the weather") is a word the article never uses.
+    UnknownFocus(String),
+    /// No sentence accounts for enough of the question.
+    Unsupported,
+}
+
 /// The matcher's verdict on a question.
 #[derive(Debug, Clone)]
 pub struct Ranking {
     pub query: Query,
+    /// Set when abstaining.
+    pub abstention: Option<Abstention>,
     /// Best first; empty when abstaining.
     pub candidates: Vec<Candidate>,
     /// Confidence of the best sentence (also set when abstaining, for reporting).
@@ -182,6 +197,21 @@ impl Index {
             terms.push(tf);
             lengths.push(len);
         }
+        let context = article
+            .sentences
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let refers_back = i > 0
+                    && article.sentences[i - 1].id.paragraph == s.id.paragraph
+                    && refers_back(&s.text);
+                if refers_back {
+                    terms[i - 1].clone()
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
         let n = article.sentences.len() as f32;
         let idf = df
             .iter()
@@ -229,6 +259,7 @@ impl Index {
             concepts,
             idf,
             terms,
+            context,
             lengths,
             avg_len,
             spellings,
@@ -242,6 +273,30 @@ impl Index {
 
     pub fn intents(&self) -> &[Intent] {
         &self.intents
+    }
+
+    /// The name (stem) of a concept id, for explaining a query.
+    pub fn concept_name(&self, id: u32) -> &str {
+        self.concepts
+            .iter()
+            .find(|(_, v)| **v == id)
+            .map_or("?", |(k, _)| k.as_str())
+    }
+
+    /// Every sentence scored for `query`, best first, without the abstention decision: for
+    /// `citebot explain`.
+    pub fn scores(&self, query: &Query, article: &Article, knowledge: &Knowledge) -> Vec<Candidate> {
+        let tuning = Tuning {
+            threshold: 0.0,
+            max_citations: article.sentences.len(),
+        };
+        let open = Index {
+            tuning,
+            ..self.clone()
+        };
+        let mut r = open.rank(query.clone(), article, knowledge);
+        r.candidates.truncate(5);
+        r.candidates
     }
 
     pub fn tuning(&self) -> Tuning {
@@ -309,6 +364,11 @@ impl Index {
                 }
             }
         }
+        if kind == Kind::Who && by_role {
+            for t in &mut terms {
+                t.1 *= 0.5;
+            }
+        }
         let intents = if self.intent_set.is_empty() {
             Vec::new()
         } else {
@@ -365,13 +425,14 @@ impl Index {
 
     /// Ranks the article's sentences for a question and decides whether to answer.
     pub fn rank(&self, query: Query, article: &Article, knowledge: &Knowledge) -> Ranking {
-        let abstain = |query: Query, confidence: f32| Ranking {
+        let abstain = |query: Query, confidence: f32, why: Abstention| Ranking {
             query,
+            abstention: Some(why),
             candidates: Vec::new(),
             confidence,
         };
         if article.sentences.is_empty() {
-            return abstain(query, 0.0);
+            return abstain(query, 0.0, Abstention::Unsupported);
         }
         if query.kind == Kind::About {
             let c = Candidate {
@@ -381,22 +442,24 @@ impl Index {
             };
             return Ranking {
                 query,
+                abstention: None,
                 candidates: vec![c],
                 confidence: 0.9,
             };
         }
         // "What did X say?" about someone the article never quotes or reports.
         if matches!(query.kind, Kind::Quote)
-            && !query.people.is_empty()
-            && query.people.iter().all(|&p| !knowledge.speaks(p))
+            && let Some(&p) = query.people.first()
+            && !knowledge.speaks(p)
         {
-            return abstain(query, 0.0);
+            return abstain(query, 0.0, Abstention::NotQuoted(p));
         }
         // "What is the weather in ...": the thing asked about is a word the article never uses.
         if let Some(focus) = focus_word(&query.normalized)
             && query.unknown.iter().any(|u| u == focus)
         {
-            return abstain(query, 0.0);
+            let focus = focus.to_string();
+            return abstain(query, 0.0, Abstention::UnknownFocus(focus));
         }
 
         let unknown_total: f32 = query.unknown_weights.iter().sum::<f32>() * UNKNOWN_WEIGHT;
@@ -416,16 +479,32 @@ impl Index {
                     matched += idf;
                 }
             }
+            // Context: an anaphoric sentence ("It remains unclear whether any of these
+            // proposals...") also stands for the words of the sentence before it.
+            for &(t, idf) in &query.terms {
+                if !self.terms[si].iter().any(|(c, _)| *c == t)
+                    && self.context[si].iter().any(|(c, _)| *c == t)
+                {
+                    score += 0.3 * idf;
+                    matched += 0.5 * idf;
+                }
+            }
+            // People: each one the sentence names counts; a sentence naming none of them is
+            // about someone else.
             let mut factor = 1.0;
-            for &p in &query.people {
-                if facts.people.contains(&p) {
-                    matched += PERSON_WEIGHT;
-                    score += PERSON_WEIGHT;
-                    if facts.speakers.contains(&p) {
-                        score += 0.5;
-                    }
-                } else {
-                    factor *= 0.4;
+            let named = query
+                .people
+                .iter()
+                .filter(|p| facts.people.contains(p))
+                .count();
+            if !query.people.is_empty() {
+                if named == 0 {
+                    factor = 0.4;
+                }
+                matched += PERSON_WEIGHT * named as f32;
+                score += PERSON_WEIGHT * named as f32;
+                if query.people.iter().any(|p| facts.speakers.contains(p)) {
+                    score += 0.5;
                 }
             }
             let mut kind_factor = 1.0;
@@ -434,28 +513,46 @@ impl Index {
                     if facts.has_number {
                         score += 1.0;
                     } else {
-                        kind_factor = 0.75;
+                        kind_factor = 0.45;
                     }
                 }
                 Kind::When => {
                     if facts.has_time {
                         score += 1.0;
                     } else {
-                        kind_factor = 0.75;
+                        kind_factor = 0.45;
                     }
                 }
                 Kind::Where => {
                     if facts.has_place {
-                        score += 0.5;
+                        score += 0.8;
+                    }
+                }
+                Kind::Why => {
+                    if facts.has_reason {
+                        score += 1.0;
                     }
                 }
                 Kind::Who => {
-                    if !facts.people.is_empty() {
-                        score += 0.3;
+                    // "Who is the French president?": the sentence that gives the title.
+                    if query.by_role
+                        && query.people.iter().any(|&p| {
+                            let described = knowledge.people[p].described();
+                            article.sentences[si].text.contains(&described)
+                        })
+                    {
+                        score += 1.5;
+                    }
+                    // "Who did Trump talk to?": someone other than the people asked about.
+                    if facts.people.iter().any(|p| !query.people.contains(p)) {
+                        score += 0.8;
                     }
                 }
                 Kind::Quote | Kind::WhoSaid => {
-                    let by_person = query.people.iter().any(|p| facts.speakers.contains(p));
+                    let by_person = query
+                        .people
+                        .first()
+                        .is_some_and(|p| facts.speakers.contains(p));
                     if !facts.quotes.is_empty() {
                         score += 1.0;
                         if by_person {
@@ -499,7 +596,7 @@ impl Index {
         });
         let best = candidates[0];
         if best.confidence < self.tuning.threshold || best.score <= 0.0 && total > 0.0 {
-            return abstain(query, best.confidence);
+            return abstain(query, best.confidence, Abstention::Unsupported);
         }
         let cut = best.score * 0.75;
         let kept: Vec<Candidate> = candidates
@@ -510,9 +607,24 @@ impl Index {
         Ranking {
             confidence: best.confidence,
             query,
+            abstention: None,
             candidates: kept,
         }
     }
+}
+
+/// Whether a sentence points back at the one before it: a pronoun or demonstrative among its
+/// first words, or "these"/"those" anywhere.
+fn refers_back(sentence: &str) -> bool {
+    let words = text::tokenize(sentence);
+    words.iter().take(6).any(|t| {
+        matches!(
+            t.word.as_str(),
+            "it" | "they" | "these" | "those" | "this" | "such" | "he" | "she"
+        )
+    }) || words
+        .iter()
+        .any(|t| matches!(t.word.as_str(), "these" | "those"))
 }
 
 /// Removes what Discord adds to a message: user, role and channel mentions, custom emoji,
@@ -580,7 +692,7 @@ fn kind_of(words: &[String]) -> Kind {
     }
     if first == "how" {
         return match second {
-            "many" | "much" => Kind::HowMany,
+            "many" | "much" | "big" | "large" | "far" | "old" | "high" => Kind::HowMany,
             "long" | "soon" => Kind::When,
             "come" => Kind::Why,
             _ => Kind::Other,
@@ -635,6 +747,7 @@ fn kind_word(kind: Kind, word: &str) -> bool {
     match kind {
         Kind::When => matches!(word, "long" | "year" | "date" | "time" | "month" | "day"),
         Kind::WhoSaid | Kind::Quote => matches!(word, "call" | "called"),
+        Kind::HowMany => matches!(word, "big" | "large" | "far" | "high" | "size"),
         _ => false,
     }
 }

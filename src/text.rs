@@ -34,11 +34,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut i = 0;
     while i < bytes.len() {
         let (start, c) = bytes[i];
-        if c == '%' {
+        if matches!(c, '%' | '$' | '€' | '£') {
             tokens.push(Token {
-                word: "%".to_string(),
+                word: c.to_string(),
                 start,
-                end: start + 1,
+                end: start + c.len_utf8(),
                 capitalised: false,
                 dotted: false,
             });

@@ -1,0 +1,168 @@
+//! The `citebot` command line, run as a user runs it.
+
+use crate::helpers::{citebot, repo, temp_dir};
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn ask_prints_the_answer_with_its_citation() {
+    let o = citebot(&["ask", "How much of Ukraine does Russia control?"], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("around 20% of Ukraine’s territory\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("paragraph 5, sentence 1 · The Question of Territory"),
+        "{out}"
+    );
+}
+
+#[test]
+fn ask_json_prints_one_object_per_input_line_in_order() {
+    let input = b"How much of Ukraine does Russia control?\n\nWhat's the weather in Munich?\n\xff\xfe broken utf-8\nWho is the vice president?";
+    let o = citebot(&["ask", "--json"], input);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 5);
+    let questions: Vec<&str> = lines
+        .iter()
+        .map(|l| l["question"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        questions,
+        [
+            "How much of Ukraine does Russia control?",
+            "",
+            "What's the weather in Munich?",
+            "\u{fffd}\u{fffd} broken utf-8",
+            "Who is the vice president?"
+        ]
+    );
+    let first = &lines[0];
+    assert_eq!(first["answered"], true);
+    assert_eq!(first["answer"], "around 20% of Ukraine’s territory");
+    assert_eq!(first["citations"][0]["paragraph"], 5);
+    assert_eq!(first["citations"][0]["sentence"], 1);
+    assert!(
+        first["citations"][0]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Since the onset of conflict")
+    );
+    let c = first["confidence"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&c));
+    for l in &lines[1..4] {
+        assert_eq!(l["answered"], false, "{l}");
+        assert_eq!(l["citations"].as_array().unwrap().len(), 0);
+    }
+    assert_eq!(lines[4]["citations"][0]["paragraph"], 15);
+    // Exactly the documented keys, so the format stays stable.
+    let mut keys: Vec<&String> = first.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        ["answer", "answered", "citations", "confidence", "question"]
+    );
+}
+
+#[test]
+fn eval_scores_a_question_file() {
+    let file = repo().join("tests/questions/munich.txt");
+    let o = citebot(&["eval", file.to_str().unwrap()], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("top-1 accuracy"), "{}", stdout(&o));
+}
+
+#[test]
+fn another_article_works_without_curated_knowledge() {
+    let article = repo().join("tests/articles/harbor-bridge.txt");
+    let questions = repo().join("tests/questions/harbor-bridge.txt");
+    let o = citebot(
+        &[
+            "eval",
+            "--article",
+            article.to_str().unwrap(),
+            questions.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let score = |label: &str| -> f64 {
+        let line = out.lines().find(|l| l.starts_with(label)).unwrap();
+        line.split_whitespace().nth(2).unwrap().parse().unwrap()
+    };
+    assert!(score("top-1 accuracy") >= 0.85, "{out}");
+    assert!(score("correct abstention") >= 0.75, "{out}");
+
+    let o = citebot(
+        &[
+            "ask",
+            "--article",
+            article.to_str().unwrap(),
+            "--title",
+            "Harbor bridge vote",
+            "who is the mayor",
+        ],
+        b"",
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains("paragraph 2, sentence 1 · Harbor bridge vote"),
+        "{out}"
+    );
+}
+
+#[test]
+fn check_config_accepts_the_shipped_config_and_rejects_a_broken_one() {
+    let o = citebot(
+        &[
+            "check-config",
+            "--config",
+            repo().join("config").to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let dir = temp_dir("broken-config");
+    std::fs::write(
+        dir.join("citebot.toml"),
+        "[article]\nfile = \"missing.txt\"\ntitle = \"x\"\n[answer]\nthreshold = 2\n",
+    )
+    .unwrap();
+    let o = citebot(&["check-config", "--config", dir.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("citebot.toml: article.file: cannot read"),
+        "{err}"
+    );
+    assert!(
+        err.contains("citebot.toml: answer.threshold: 2 is not between 0 and 1"),
+        "{err}"
+    );
+
+    let o = citebot(&["ask", "--config", dir.to_str().unwrap(), "hi"], b"");
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn usage_errors_exit_with_code_2() {
+    assert_eq!(citebot(&[], b"").status.code(), Some(2));
+    assert_eq!(citebot(&["frobnicate"], b"").status.code(), Some(2));
+    assert_eq!(citebot(&["ask", "--bogus"], b"").status.code(), Some(2));
+    assert_eq!(citebot(&["eval"], b"").status.code(), Some(2));
+    assert!(citebot(&["--help"], b"").status.success());
+}

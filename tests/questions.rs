@@ -1,0 +1,79 @@
+//! The quality bars on the question set written for the built-in article.
+
+use crate::helpers::{engine, repo};
+use citebot::article::{ParagraphKind, split_sentences};
+use citebot::eval;
+
+#[test]
+fn question_set_meets_the_quality_bars() {
+    let text = std::fs::read_to_string(repo().join("tests/questions/munich.txt")).unwrap();
+    let cases = eval::parse(&text).expect("the question file is well formed");
+    assert!(
+        cases.len() >= 150,
+        "the set has only {} questions",
+        cases.len()
+    );
+    let report = eval::run(engine(), &cases);
+    let summary = report.render();
+    assert!(report.top1() >= 0.95, "top-1 below 0.95:\n{summary}");
+    assert!(
+        report.abstention() >= 0.95,
+        "abstention below 0.95:\n{summary}"
+    );
+    assert!(
+        report.false_abstention() <= 0.05,
+        "false abstention above 0.05:\n{summary}"
+    );
+}
+
+#[test]
+fn every_citation_is_one_verbatim_sentence_of_a_body_paragraph() {
+    let e = engine();
+    let text = std::fs::read_to_string(repo().join("tests/questions/munich.txt")).unwrap();
+    let article =
+        std::fs::read_to_string(repo().join("config/munich-security-conference.txt")).unwrap();
+    let lines: Vec<&str> = article.lines().filter(|l| !l.trim().is_empty()).collect();
+    for case in eval::parse(&text).unwrap() {
+        for c in e.ask(&case.question).citations {
+            let paragraph = e.article().paragraph(c.id.paragraph).unwrap();
+            assert_eq!(
+                paragraph.kind,
+                ParagraphKind::Body,
+                "{:?} cites a {:?}",
+                case.question,
+                paragraph.kind
+            );
+            assert!(
+                lines[c.id.paragraph - 1].contains(&c.text),
+                "{:?}: not verbatim",
+                case.question
+            );
+            let sentences = split_sentences(lines[c.id.paragraph - 1]);
+            assert_eq!(
+                sentences[c.id.sentence - 1],
+                c.text,
+                "{:?}: not one whole sentence",
+                case.question
+            );
+        }
+    }
+}
+
+#[test]
+fn malformed_question_files_name_the_line() {
+    let errors = eval::parse("ok question => 5.1\nno arrow here\nbad => 5\n").unwrap_err();
+    assert_eq!(
+        errors,
+        [
+            (
+                2,
+                "expected `QUESTION => CITATIONS` or `QUESTION => none`".to_string()
+            ),
+            (3, "\"5\" is not PARAGRAPH.SENTENCE".to_string()),
+            (
+                3,
+                "no citations (write `none` for unanswerable)".to_string()
+            ),
+        ]
+    );
+}

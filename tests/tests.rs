@@ -1,0 +1,22 @@
+//! citebot's integration tests: one test binary, one module per area, shared helpers.
+//!
+//! The core is tested directly through `Engine`, without Discord; the command line is tested by
+//! running the built `citebot` binary.
+
+/// Shared helpers: the built-in engine (built once), `check` for answers, running the binary.
+mod helpers;
+
+/// The question set in tests/questions/: the quality bars on top-1 accuracy and abstention.
+mod questions;
+
+/// Answers to representative questions, rendered and compared with inline expectations.
+mod answers;
+
+/// Hostile and malformed questions: never a panic, always a polite reply, never a ping.
+mod hostile;
+
+/// Broken configurations: each gives a message naming the file, the item and the problem.
+mod config;
+
+/// The `citebot` command line: ask, ask --json, eval, check-config, --article.
+mod cli;
