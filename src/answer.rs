@@ -283,7 +283,11 @@ pub fn render_text(answer: &Answer, title: &str, link: Option<&str>) -> String {
     match answer.outcome {
         Outcome::Answered => {
             // The short answer, unless it is the whole cited sentence anyway.
-            if answer.citations.first().is_none_or(|c| c.text != answer.text) {
+            if answer
+                .citations
+                .first()
+                .is_none_or(|c| c.text != answer.text)
+            {
                 out.push_str(&answer.text);
                 out.push('\n');
             }

@@ -220,7 +220,11 @@ impl Engine {
             .iter()
             .map(|(t, w)| format!("{}:{w:.2}", self.index.concept_name(*t)))
             .collect();
-        out.push_str(&format!("terms: {}\nunknown: {:?}\n", terms.join(" "), q.unknown));
+        out.push_str(&format!(
+            "terms: {}\nunknown: {:?}\n",
+            terms.join(" "),
+            q.unknown
+        ));
         let intents: Vec<&str> = q
             .intents
             .iter()

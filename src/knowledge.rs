@@ -97,7 +97,7 @@ impl Knowledge {
                 if i + n <= words.len()
                     && alias.iter().zip(&words[i..i + n]).all(|(a, w)| a == w)
                     && best.is_none_or(|(_, m)| n > m)
-                    && (!names_only || alias.iter().any(|a| *a == surname))
+                    && (!names_only || alias.contains(&surname))
                 {
                     best = Some((p, n));
                 }
@@ -338,7 +338,14 @@ fn aliases(person: &Person, vocab: &Vocab) -> Vec<Vec<String>> {
 }
 
 /// Titles of a head of state or government: "the leader of X" is that person.
-const HEADS: &[&str] = &["President", "Prime Minister", "Chancellor", "King", "Queen", "Premier"];
+const HEADS: &[&str] = &[
+    "President",
+    "Prime Minister",
+    "Chancellor",
+    "King",
+    "Queen",
+    "Premier",
+];
 
 /// "U.S. Defense Secretary" -> (Some("US"), "Defense Secretary").
 fn split_title(title: &str) -> (Option<&'static str>, &str) {
@@ -416,8 +423,28 @@ fn find_names(article: &Article, people: &[Person]) -> Vec<String> {
 const PRONOUNS: &[&str] = &["he", "she"];
 /// Words that introduce a reason or a motive.
 const REASONS: &[&str] = &[
-    "because", "since", "due", "viewing", "believing", "seeing", "fearing", "citing", "arguing",
-    "proof", "reason", "reasons", "so", "therefore", "thus", "hence", "order", "aim", "aimed",
+    "because",
+    "since",
+    "due",
+    "viewing",
+    "believing",
+    "seeing",
+    "fearing",
+    "citing",
+    "arguing",
+    "proof",
+    "reason",
+    "reasons",
+    "so",
+    "argued",
+    "argue",
+    "argues",
+    "therefore",
+    "thus",
+    "hence",
+    "order",
+    "aim",
+    "aimed",
 ];
 const DIRECTIONS: &[&str] = &[
     "east", "eastern", "west", "western", "north", "northern", "south", "southern",
@@ -480,7 +507,10 @@ fn sentence_facts(
         let acronym = text[words[i].start..words[i].end]
             .chars()
             .all(|c| !c.is_lowercase());
-        if DIRECTIONS.contains(&w) || (words[i].capitalised && after_preposition && !acronym) {
+        let time = lexicon::TIME_WORDS.contains(&w);
+        if DIRECTIONS.contains(&w)
+            || (words[i].capitalised && after_preposition && !acronym && !time)
+        {
             f.has_place = true;
         }
         if REASONS.contains(&w) {
@@ -569,7 +599,7 @@ fn quote_speaker(
             i += n;
             continue;
         }
-        if PRONOUNS.contains(&lower[i]) && facts.people.first().is_some() {
+        if PRONOUNS.contains(&lower[i]) && !facts.people.is_empty() {
             let next = &lower[i + 1..(i + 3).min(lower.len())];
             if next.iter().any(|w| lexicon::SPEECH_VERBS.contains(w)) {
                 nearest_speaker = nearest.or(facts.people.first().copied());

@@ -28,15 +28,15 @@ pub const STOP_WORDS: &[&str] = &[
     "story", "news", "piece", "report", "text", "mention", "mentions", "mentioned", "according",
     "explain", "details", "detail", "info", "information", "yo", "hey", "hi", "hello", "bot",
     "citebot", "please", "pls", "plz", "thanks", "thank", "ok", "okay", "lol", "guys", "rn",
-    "situation", "stance", "position", "view", "views", "opinion", "feel", "status", "update",
+    "situation", "stance", "position", "opinion", "feel", "status", "update",
     "latest", "manage", "managed", "try", "tried", "trying", "able", "one", "ones", "someone",
     "anyone", "somebody", "anybody", "people", "person", "now", "still", "yet", "way", "does",
     "make", "made", "let", "say", "said", "says", "saying", "quote", "quotes", "quoted", "word",
     "words", "statement", "statements", "remark", "remarks", "comment", "comments", "ya", "hmm",
     "um", "uh", "huh", "bro", "dude", "man", "sir", "nah", "yeah", "yep", "idk", "tho", "though",
-    "while", "because", "since", "whether", "there", "theres", "wrt", "give", "show", "find",
+    "while", "because", "since", "whether", "there", "theres", "during", "wrt", "give", "show", "find",
     "look", "need", "see", "pretty", "exactly", "well", "anyway", "basically", "specifically",
-    "exact", "tldr", "summary", "summarize", "summarise", "gist", "overview", "topic", "topics",
+    "exact", "tldr", "summary", "summarize", "summarise", "gist", "overview", "topic", "topics", "true", "false", "correct",
     "under", "condition", "conditions", "circumstances", "good", "interesting", "notable",
     "memorable", "famous", "cool", "nice", "fun", "funny",
 ];
@@ -80,7 +80,7 @@ pub const PHRASES: &[(&str, &str)] = &[
 /// group. Words are stemmed when the table is built, so one form of each word is enough.
 #[rustfmt::skip]
 pub const SYNONYMS: &[&[&str]] = &[
-    &["percent", "%", "percentage", "proportion", "share", "fraction", "portion", "pct"],
+    &["percent", "%", "percentage", "fifth", "quarter", "tenth", "proportion", "share", "fraction", "portion", "pct"],
     &["territory", "territories", "land", "lands", "area", "ground", "soil", "territorial", "turf"],
     &["control", "hold", "occupy", "occupied", "occupation", "controlled", "possess", "held", "own"],
     &["capture", "seize", "grab", "take", "taken", "took", "conquer", "overrun", "steal", "stole", "nab"],
@@ -99,7 +99,7 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["return", "returned", "returning", "restore", "restoration", "handover", "giveback"],
     &["want", "seek", "sought", "demand", "desire", "wish", "aim", "ambition", "bid", "goal", "aspiration", "hope", "hoping"],
     &["join", "joining", "membership", "member", "accession", "admission", "admit", "enter", "entry"],
-    &["oppose", "opposed", "against", "reject", "resist", "object", "dismiss", "refuse", "deny", "denied", "opposition", "rebuff", "nix", "shut"],
+    &["oppose", "opposed", "opponent", "opponents", "against", "reject", "resist", "object", "dismiss", "refuse", "deny", "denied", "opposition", "rebuff", "nix", "shut"],
     &["threat", "danger", "risk", "menace", "threaten"],
     &["protect", "protection", "defend", "safeguard", "shield"],
     &["security", "safety", "secure"],
@@ -114,7 +114,7 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["plan", "plans", "proposal", "propose", "strategy", "blueprint", "roadmap", "idea", "suggestion", "suggest", "framework", "scheme", "vision"],
     &["resource", "resources", "mineral", "minerals", "metals", "natural"],
     &["parliament", "legislature", "rada", "lawmakers", "congress"],
-    &["unclear", "uncertain", "unknown", "unsure", "undecided", "murky"],
+    &["unclear", "clear", "certain", "sure", "uncertain", "unknown", "unsure", "uncertainty", "undecided", "murky"],
     &["division", "divide", "divided", "disagreement", "split", "rift", "gap", "difference", "dispute", "sticking"],
     &["call", "phone", "conversation", "phonecall", "chat", "spoke", "speak", "dial"],
     &["us", "washington", "usa"],
@@ -132,11 +132,11 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["cost", "$", "€", "£", "costly", "price", "money", "dollar", "euro", "funding", "fund", "spend", "budget", "expensive"],
     &["important", "key", "critical", "crucial", "vital", "essential", "significant", "importance", "matter", "matters"],
     &["issue", "question", "problem", "subject", "point", "element"],
-    &["dominate", "dominant", "main", "focus", "overshadow", "primary", "central", "biggest", "major"],
+    &["dominate", "dominant", "main", "mostly", "mainly", "primarily", "largely", "chiefly", "focus", "overshadow", "primary", "central", "biggest", "major"],
     &["begin", "start", "launch", "onset", "outbreak", "initiate", "commence", "began", "started", "kickoff", "beginning"],
     &["escalate", "escalation", "intensify", "escalating"],
     &["end", "ending", "finish", "stop", "conclude", "conclusion", "halt"],
-    &["expand", "advance", "advancing", "gain", "gains", "grow", "spread", "progress", "push"],
+    &["expand", "expansion", "enlargement", "enlarge", "advance", "advancing", "gain", "gains", "grow", "spread", "progress", "push"],
     &["regain", "recapture", "retake", "reclaim", "recover", "liberate", "liberation"],
     &["ally", "allies", "partner", "partners", "western", "west"],
     &["fail", "failure", "unable", "unsuccessful"],
@@ -148,7 +148,7 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["region", "province", "oblast", "oblasts"],
     &["prove", "proof", "evidence", "demonstrate", "justification"],
     &["unite", "unity", "united", "together", "rally", "unify"],
-    &["involve", "part", "parts", "involvement", "participation", "engagement", "include", "included", "involved", "participate", "inclusion"],
+    &["involve", "part", "parts", "involvement", "participation", "engagement", "include", "included", "involved", "adopt", "adopted", "participate", "inclusion"],
     &["prepare", "preparing", "ready", "readiness", "preparation"],
     &["historic", "historical", "landmark", "momentous"],
     &["firm", "adamant", "insist", "insisted", "insists", "steadfast", "unwavering", "resolute"],
@@ -157,6 +157,10 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["respond", "response", "react", "reaction", "reply"],
     &["uniquely", "unique", "best", "well"],
     &["victory", "triumph"],
+    &["view", "views", "viewing", "perceive", "regard", "consider", "deem"],
+    &["road", "path", "route", "pathway"],
+    &["timeline", "date", "schedule", "timetable", "deadline", "timeframe", "dates"],
+    &["lose", "losing", "lost", "loss", "losses"],
     &["kill", "killed", "die", "died", "death", "deaths", "dead", "casualty", "casualties", "fatalities"],
     &["sanction", "sanctions", "embargo", "penalty"],
     &["weather", "forecast", "rain", "temperature", "sunny"],
@@ -164,8 +168,9 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["population", "inhabitants", "residents"],
     &["economy", "gdp", "economic", "inflation"],
     &["conference", "summit", "forum", "meeting", "gathering"],
-    &["announce", "announced", "announcement", "declare", "unveil"],
-    &["future", "upcoming", "coming", "next"],
+    &["announce", "announced", "announcement", "declare"],
+    &["outline", "present", "presented", "unveil", "introduce", "pitch", "lay"],
+    &["future", "upcoming", "coming"],
 ];
 
 /// Verbs that introduce speech or a stance; a person right before one of them is the speaker of
@@ -226,7 +231,7 @@ pub const COUNTRIES: &[&[&str]] = &[
 pub const NUMBER_WORDS: &[&str] = &[
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
     "twelve", "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million",
-    "millions", "billion", "billions", "half", "third", "quarter",
+    "millions", "billion", "billions", "half", "third", "fifth",
 ];
 
 /// Words that make a phrase a point in time.
@@ -235,7 +240,7 @@ pub const TIME_WORDS: &[&str] = &[
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
     "saturday", "sunday", "today", "yesterday", "tomorrow", "ago", "year", "years", "month",
-    "months", "week", "weeks", "day", "days", "since", "timeline", "date", "schedule", "recently",
+    "months", "week", "weeks", "day", "days", "since", "timeline", "date", "schedule", "recently", "long",
     "onset", "decade", "decades", "century", "later", "earlier", "soon", "now",
 ];
 

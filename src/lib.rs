@@ -1,6 +1,15 @@
 //! citebot answers questions about a news article and backs every answer with a citation: the
 //! verbatim sentence it rests on and where that sentence stands in the article.
 //!
+//! ```
+//! use citebot::{Config, Engine};
+//!
+//! let engine = Engine::new(&Config::builtin()).expect("the built-in config is valid");
+//! let answer = engine.ask("How much of Ukraine does Russia control?");
+//! assert_eq!(answer.text, "around 20% of Ukraine’s territory");
+//! assert_eq!(answer.citations[0].id.to_string(), "5.1"); // paragraph 5, sentence 1
+//! ```
+//!
 //! # Layout
 //!
 //! The modules in reading order, each owning one thing:

@@ -75,8 +75,9 @@ pub struct Index {
     idf: Vec<f32>,
     /// Per sentence: (concept, term frequency), and its length in concepts.
     terms: Vec<Vec<(u32, f32)>>,
-    /// Per sentence: the terms of the sentence before it when it refers back to it.
+    /// Per sentence: the terms and people of the sentence before it when it refers back to it.
     context: Vec<Vec<(u32, f32)>>,
+    context_people: Vec<Vec<usize>>,
     lengths: Vec<f32>,
     avg_len: f32,
     /// Surface words of the article and of the aliases, for typo correction, by first letter.
@@ -84,6 +85,8 @@ pub struct Index {
     known: HashSet<String>,
     intents: Vec<Intent>,
     intent_set: RegexSet,
+    /// The patterns of `intent_set` one by one, to find what a matching pattern covers.
+    intent_patterns: Vec<Regex>,
     /// For each intent pattern in `intent_set`, the intent it belongs to.
     intent_of_pattern: Vec<usize>,
     tuning: Tuning,
@@ -107,6 +110,10 @@ pub struct Query {
     unknown_weights: Vec<f32>,
     /// Intents whose pattern matched.
     pub intents: Vec<usize>,
+    /// What a "how many X" question counts (the word after "many").
+    pub unit: Option<(String, u32)>,
+    /// The X of "what is the X of Y", with its concept when the article uses it.
+    pub focus: Option<(String, Option<u32>)>,
 }
 
 /// One ranked sentence.
@@ -197,16 +204,29 @@ impl Index {
             terms.push(tf);
             lengths.push(len);
         }
-        let context = article
+        let back: Vec<bool> = article
             .sentences
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                let refers_back = i > 0
+                i > 0
                     && article.sentences[i - 1].id.paragraph == s.id.paragraph
-                    && refers_back(&s.text);
-                if refers_back {
+                    && refers_back(&s.text)
+            })
+            .collect();
+        let context = (0..back.len())
+            .map(|i| {
+                if back[i] {
                     terms[i - 1].clone()
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        let context_people = (0..back.len())
+            .map(|i| {
+                if back[i] {
+                    knowledge.facts[i - 1].people.clone()
                 } else {
                     Vec::new()
                 }
@@ -241,17 +261,17 @@ impl Index {
                 bucket.push(w.to_string());
             }
         }
-        let mut patterns = Vec::new();
+        let mut intent_patterns = Vec::new();
         let mut intent_of_pattern = Vec::new();
         let mut compiled = Vec::new();
         for (i, (intent, regexes)) in intents.into_iter().enumerate() {
             for r in regexes {
-                patterns.push(r.as_str().to_string());
+                intent_patterns.push(r);
                 intent_of_pattern.push(i);
             }
             compiled.push(intent);
         }
-        let intent_set = regex::RegexSetBuilder::new(&patterns)
+        let intent_set = regex::RegexSetBuilder::new(intent_patterns.iter().map(Regex::as_str))
             .dfa_size_limit(64 << 20)
             .build()
             .unwrap_or_else(|_| RegexSet::empty());
@@ -260,12 +280,14 @@ impl Index {
             idf,
             terms,
             context,
+            context_people,
             lengths,
             avg_len,
             spellings,
             known,
             intents: compiled,
             intent_set,
+            intent_patterns,
             intent_of_pattern,
             tuning,
         }
@@ -285,7 +307,12 @@ impl Index {
 
     /// Every sentence scored for `query`, best first, without the abstention decision: for
     /// `citebot explain`.
-    pub fn scores(&self, query: &Query, article: &Article, knowledge: &Knowledge) -> Vec<Candidate> {
+    pub fn scores(
+        &self,
+        query: &Query,
+        article: &Article,
+        knowledge: &Knowledge,
+    ) -> Vec<Candidate> {
         let tuning = Tuning {
             threshold: 0.0,
             max_citations: article.sentences.len(),
@@ -313,6 +340,12 @@ impl Index {
             let fixed = self.correct(&w.text, vocab);
             words.push(fixed);
             capitalised.push(w.capitalised && i > 0);
+        }
+        // A trailing "back" ("want Crimea back") means return, not support.
+        if let Some(last) = words.last_mut()
+            && last == "back"
+        {
+            *last = "return".to_string();
         }
         let normalized = words.join(" ");
         let kind = kind_of(&words);
@@ -350,10 +383,14 @@ impl Index {
             if consumed[i] || vocab.is_stop(w) || kind_word(kind, w) {
                 continue;
             }
-            match self.concepts.get(&vocab.concept(w)) {
+            let concept = vocab.concept(w);
+            match self.concepts.get(&concept) {
                 Some(&id) => {
+                    // Desire verbs are paraphrased freely ("must", "insists", "seeks"): they
+                    // weigh half.
+                    let soft = if concept == "want" { 0.5 } else { 1.0 };
                     if !terms.iter().any(|(t, _)| *t == id) {
-                        terms.push((id, self.idf[id as usize]));
+                        terms.push((id, soft * self.idf[id as usize]));
                     }
                 }
                 None => {
@@ -369,24 +406,42 @@ impl Index {
                 t.1 *= 0.5;
             }
         }
-        let intents = if self.intent_set.is_empty() {
-            Vec::new()
-        } else {
-            let mut v: Vec<usize> = self
-                .intent_set
-                .matches(&normalized)
-                .into_iter()
-                .map(|p| self.intent_of_pattern[p])
-                .collect();
-            v.dedup();
-            v
-        };
+        let mut intents: Vec<usize> = Vec::new();
+        if !self.intent_set.is_empty() {
+            for p in self.intent_set.matches(&normalized).into_iter() {
+                intents.push(self.intent_of_pattern[p]);
+                // Words inside the text a curated pattern matched are understood, even when
+                // the article never uses them ("what happens next").
+                if let Some(m) = self.intent_patterns[p].find(&normalized) {
+                    let covered: Vec<&str> = normalized[m.start()..m.end()].split(' ').collect();
+                    unknown.retain(|(w, _)| !covered.contains(&w.as_str()));
+                }
+            }
+            intents.dedup();
+        }
+        let focus = focus_word(&normalized).map(|f| {
+            let c = self.concepts.get(&vocab.concept(f)).copied();
+            (f.to_string(), c)
+        });
         Query {
             kind,
+            focus,
             normalized,
             people,
             by_role,
             terms,
+            unit: words
+                .iter()
+                .position(|w| w == "many")
+                .and_then(|i| words.get(i + 1))
+                .map(|u| {
+                    let c = self
+                        .concepts
+                        .get(&vocab.concept(u))
+                        .copied()
+                        .unwrap_or(u32::MAX);
+                    (u.clone(), c)
+                }),
             unknown_weights: unknown.iter().map(|(_, w)| *w).collect(),
             unknown: unknown.into_iter().map(|(w, _)| w).collect(),
             intents,
@@ -455,17 +510,29 @@ impl Index {
             return abstain(query, 0.0, Abstention::NotQuoted(p));
         }
         // "What is the weather in ...": the thing asked about is a word the article never uses.
-        if let Some(focus) = focus_word(&query.normalized)
+        if let Some((focus, None)) = &query.focus
             && query.unknown.iter().any(|u| u == focus)
         {
-            let focus = focus.to_string();
+            let focus = focus.clone();
             return abstain(query, 0.0, Abstention::UnknownFocus(focus));
         }
 
+        // The concept of a known focus word ("the date of ..."), which the answer must contain.
+        let focus = query.focus.as_ref().and_then(|(_, c)| *c);
         let unknown_total: f32 = query.unknown_weights.iter().sum::<f32>() * UNKNOWN_WEIGHT;
+        // In "What did Trump say about Putin?" only the first person is the speaker; the
+        // others are what they spoke about and weigh less.
+        let person_weight = |p: &usize| {
+            let first = query.people.first() == Some(p);
+            if first || !matches!(query.kind, Kind::Quote | Kind::WhoSaid) {
+                PERSON_WEIGHT
+            } else {
+                2.0
+            }
+        };
         let total: f32 = query.terms.iter().map(|(_, w)| w).sum::<f32>()
             + unknown_total
-            + PERSON_WEIGHT * query.people.len() as f32;
+            + query.people.iter().map(person_weight).sum::<f32>();
 
         let mut candidates: Vec<Candidate> = Vec::with_capacity(article.sentences.len());
         for si in 0..article.sentences.len() {
@@ -497,23 +564,43 @@ impl Index {
                 .iter()
                 .filter(|p| facts.people.contains(p))
                 .count();
+            let in_context = query
+                .people
+                .iter()
+                .filter(|p| !facts.people.contains(p) && self.context_people[si].contains(p))
+                .count();
             if !query.people.is_empty() {
-                if named == 0 {
+                if named == 0 && in_context == 0 {
                     factor = 0.4;
                 }
-                matched += PERSON_WEIGHT * named as f32;
-                score += PERSON_WEIGHT * named as f32;
-                if query.people.iter().any(|p| facts.speakers.contains(p)) {
+                matched += 0.5 * PERSON_WEIGHT * in_context as f32;
+                score += 0.5 * PERSON_WEIGHT * in_context as f32;
+                let w: f32 = query
+                    .people
+                    .iter()
+                    .filter(|p| facts.people.contains(p))
+                    .map(person_weight)
+                    .sum();
+                matched += w;
+                score += w;
+                if query.kind != Kind::Who
+                    && query.people.iter().any(|p| facts.speakers.contains(p))
+                {
                     score += 0.5;
                 }
             }
-            let mut kind_factor = 1.0;
+            let mut kind_factor: f32 = 1.0;
             match query.kind {
                 Kind::HowMany => {
-                    if facts.has_number {
-                        score += 1.0;
-                    } else {
+                    if !facts.has_number {
                         kind_factor = 0.45;
+                    } else if let Some(unit) = &query.unit
+                        && !mentions(&self.terms[si], &article.sentences[si].text, unit)
+                    {
+                        // "How many people ...": a figure that counts something else.
+                        kind_factor = 0.6;
+                    } else {
+                        score += 1.0;
                     }
                 }
                 Kind::When => {
@@ -523,19 +610,13 @@ impl Index {
                         kind_factor = 0.45;
                     }
                 }
-                Kind::Where => {
-                    if facts.has_place {
-                        score += 0.8;
-                    }
-                }
-                Kind::Why => {
-                    if facts.has_reason {
-                        score += 1.0;
-                    }
-                }
+                Kind::Where if facts.has_place => score += 1.5,
+                Kind::Why if facts.has_reason => score += 1.0,
                 Kind::Who => {
-                    // "Who is the French president?": the sentence that gives the title.
-                    if query.by_role
+                    // "Who is the French president?", "Who is Pete Hegseth?": the sentence
+                    // that gives the person's title.
+                    let identity = query.by_role || query.terms.is_empty();
+                    if identity
                         && query.people.iter().any(|&p| {
                             let described = knowledge.people[p].described();
                             article.sentences[si].text.contains(&described)
@@ -544,7 +625,7 @@ impl Index {
                         score += 1.5;
                     }
                     // "Who did Trump talk to?": someone other than the people asked about.
-                    if facts.people.iter().any(|p| !query.people.contains(p)) {
+                    if !identity && facts.people.iter().any(|p| !query.people.contains(p)) {
                         score += 0.8;
                     }
                 }
@@ -566,6 +647,11 @@ impl Index {
                 }
                 _ => {}
             }
+            if let Some(f) = focus
+                && !self.terms[si].iter().any(|(c, _)| *c == f)
+            {
+                kind_factor *= 0.6;
+            }
             let mut coverage = if total > 0.0 { matched / total } else { 0.0 };
             for &i in &query.intents {
                 if self.intents[i].sentence == si {
@@ -584,8 +670,10 @@ impl Index {
             }
             candidates.push(Candidate {
                 sentence: si,
-                score: score * factor,
-                confidence: (coverage * kind_factor * factor.max(0.5)).min(1.0),
+                score: score * factor * kind_factor.max(0.3),
+                // The people factor ranks but does not lower confidence: "the president" in a
+                // sentence may well be the person asked about.
+                confidence: (coverage * kind_factor).min(1.0),
             });
         }
         candidates.sort_by(|a, b| {
@@ -594,10 +682,17 @@ impl Index {
                 .then(b.confidence.total_cmp(&a.confidence))
                 .then(a.sentence.cmp(&b.sentence))
         });
-        let best = candidates[0];
-        if best.confidence < self.tuning.threshold || best.score <= 0.0 && total > 0.0 {
-            return abstain(query, best.confidence, Abstention::Unsupported);
-        }
+        // The best-scoring sentence among those that account for enough of the question.
+        let Some(best) = candidates
+            .iter()
+            .copied()
+            .find(|c| c.confidence >= self.tuning.threshold && (c.score > 0.0 || total == 0.0))
+        else {
+            let confidence = candidates.iter().map(|c| c.confidence).fold(0.0, f32::max);
+            return abstain(query, confidence, Abstention::Unsupported);
+        };
+        candidates.retain(|c| c.sentence != best.sentence);
+        candidates.insert(0, best);
         let cut = best.score * 0.75;
         let kept: Vec<Candidate> = candidates
             .into_iter()
@@ -613,6 +708,12 @@ impl Index {
     }
 }
 
+/// Whether a sentence has a word: its concept among the sentence's terms, or (for a stop word
+/// like "people") the word itself in its text.
+fn mentions(terms: &[(u32, f32)], text: &str, unit: &(String, u32)) -> bool {
+    terms.iter().any(|(c, _)| *c == unit.1) || text.to_lowercase().contains(unit.0.as_str())
+}
+
 /// Whether a sentence points back at the one before it: a pronoun or demonstrative among its
 /// first words, or "these"/"those" anywhere.
 fn refers_back(sentence: &str) -> bool {
@@ -620,7 +721,7 @@ fn refers_back(sentence: &str) -> bool {
     words.iter().take(6).any(|t| {
         matches!(
             t.word.as_str(),
-            "it" | "they" | "these" | "those" | "this" | "such" | "he" | "she"
+            "it" | "they" | "these" | "those" | "this" | "that" | "such" | "he" | "she"
         )
     }) || words
         .iter()
@@ -661,7 +762,7 @@ fn kind_of(words: &[String]) -> Kind {
         || matches!(first, "summarize" | "summarise")
         || (about_article
             && (has("about") || has("summary") || has("summarize") || has("gist") || has("tldr")))
-            && !w.iter().any(|x| says(x))
+            && !w.iter().any(says)
     {
         return Kind::About;
     }
@@ -698,6 +799,16 @@ fn kind_of(words: &[String]) -> Kind {
             _ => Kind::Other,
         };
     }
+    if matches!(first, "what" | "which")
+        && w.iter().any(|x| {
+            matches!(
+                *x,
+                "job" | "role" | "title" | "occupation" | "profession" | "post"
+            )
+        })
+    {
+        return Kind::Who;
+    }
     if matches!(first, "what" | "which") {
         if matches!(
             second,
@@ -705,7 +816,14 @@ fn kind_of(words: &[String]) -> Kind {
         ) {
             return Kind::HowMany;
         }
-        if matches!(second, "year" | "date" | "month" | "day" | "time") {
+        if matches!(second, "year" | "date" | "month" | "day" | "time")
+            || (matches!(second, "is" | "was" | "are")
+                && matches!(w.get(2).copied(), Some("the"))
+                && matches!(
+                    w.get(3).copied(),
+                    Some("date" | "year" | "time" | "timeline")
+                ))
+        {
             return Kind::When;
         }
         if matches!(
@@ -746,8 +864,12 @@ fn kind_of(words: &[String]) -> Kind {
 fn kind_word(kind: Kind, word: &str) -> bool {
     match kind {
         Kind::When => matches!(word, "long" | "year" | "date" | "time" | "month" | "day"),
-        Kind::WhoSaid | Kind::Quote => matches!(word, "call" | "called"),
+        Kind::WhoSaid | Kind::Quote => word == "called",
         Kind::HowMany => matches!(word, "big" | "large" | "far" | "high" | "size"),
+        Kind::Who => matches!(
+            word,
+            "job" | "role" | "title" | "occupation" | "profession" | "post"
+        ),
         _ => false,
     }
 }

@@ -23,9 +23,12 @@ fn settings(extra: &str) -> String {
     format!("[article]\nfile = \"a.txt\"\ntitle = \"T\"\n{extra}")
 }
 
+/// (name, citebot.toml text, the other files, the message the load must start with)
+type Case<'a> = (&'a str, String, &'a [(&'a str, &'a str)], &'a str);
+
 #[test]
 fn broken_configurations_give_exact_messages() {
-    let table: &[(&str, String, &[(&str, &str)], &str)] = &[
+    let table: &[Case] = &[
         (
             "missing article file",
             settings(""),
