@@ -24,6 +24,8 @@ pub struct Engine {
     index: Index,
     meta: Meta,
     suggestions: Vec<String>,
+    /// The content concepts of each suggestion, to rank them against a question.
+    suggestion_concepts: Vec<Vec<String>>,
 }
 
 impl Engine {
@@ -97,6 +99,7 @@ impl Engine {
         let mut suggestions = curated.suggestions.clone();
         suggestions.extend(automatic_suggestions(&knowledge));
         suggestions.dedup();
+        let suggestion_concepts = suggestions.iter().map(|s| concepts(&vocab, s)).collect();
         Ok(Engine {
             article,
             knowledge,
@@ -104,6 +107,7 @@ impl Engine {
             index,
             meta: config.meta.clone(),
             suggestions,
+            suggestion_concepts,
         })
     }
 
@@ -262,26 +266,13 @@ impl Engine {
 
     /// Up to three questions the article can answer, those sharing words with `question` first.
     pub fn suggest(&self, question: &str) -> Vec<String> {
-        let q = self.vocab.question_words(question);
-        let concepts: Vec<String> = q
-            .iter()
-            .filter(|w| !self.vocab.is_stop(&w.text))
-            .map(|w| self.vocab.concept(&w.text))
-            .collect();
+        let asked = concepts(&self.vocab, question);
         let mut scored: Vec<(usize, usize, &String)> = self
             .suggestions
             .iter()
+            .zip(&self.suggestion_concepts)
             .enumerate()
-            .map(|(i, s)| {
-                let shared = self
-                    .vocab
-                    .question_words(s)
-                    .iter()
-                    .filter(|w| !self.vocab.is_stop(&w.text))
-                    .filter(|w| concepts.contains(&self.vocab.concept(&w.text)))
-                    .count();
-                (shared, i, s)
-            })
+            .map(|(i, (s, cs))| (cs.iter().filter(|c| asked.contains(c)).count(), i, s))
             .collect();
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         scored
@@ -290,6 +281,18 @@ impl Engine {
             .map(|(_, _, s)| s.clone())
             .collect()
     }
+}
+
+/// The content concepts of a question (at most its first 40 words: enough to rank suggestions).
+fn concepts(vocab: &Vocab, text: &str) -> Vec<String> {
+    let text = crate::matcher::clean(text);
+    vocab
+        .question_words(&text)
+        .iter()
+        .filter(|w| !vocab.is_stop(&w.text))
+        .take(40)
+        .map(|w| vocab.concept(&w.text))
+        .collect()
 }
 
 /// Questions generated from the knowledge: what each quoted person said, who each person is.

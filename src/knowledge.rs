@@ -633,3 +633,66 @@ pub fn describe(k: &Knowledge, article: &Article) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use expect_test::expect;
+
+    fn check(article: &str, expect: expect_test::Expect) {
+        let article = Article::parse(article);
+        let vocab = Vocab::new(&[]);
+        let k = extract(&article, &vocab, &[]).expect("no curated aliases");
+        expect.assert_eq(&describe(&k, &article));
+    }
+
+    #[test]
+    fn people_titles_aliases_and_quote_speakers_of_the_built_in_article() {
+        check(
+            include_str!("../config/munich-security-conference.txt"),
+            expect![[r#"
+                person U.S. President Donald Trump | president donald trump, donald trump, us president, president trump, president us, us leader, leads us, runs us, leader us, head us, trump
+                person Russian President Vladimir Putin | president vladimir putin, vladimir putin, russian president, president putin, russia president, president russia, russia leader, leads russia, runs russia, russian leader, leads russian, runs russian, leader russia, head russia, putin
+                person Ukraine’s President Volodymyr Zelensky | president volodymyr zelensky, volodymyr zelensky, ukraine president, president zelensky, ukrainian president, president ukraine, ukraine leader, leads ukraine, runs ukraine, ukrainian leader, leads ukrainian, runs ukrainian, leader ukraine, head ukraine, zelensky
+                person French President Emmanuel Macron | president emmanuel macron, emmanuel macron, french president, president macron, france president, president france, france leader, leads france, runs france, french leader, leads french, runs french, leader france, head france, macron
+                person U.S. Defense Secretary Pete Hegseth | defense secretary pete hegseth, us defense secretary, defense secretary hegseth, defense secretary us, pete hegseth, hegseth, defense secretary
+                person U.S. Vice President J.D. Vance | vice president jd vance, us vice president, vice president vance, vice president us, jd vance, vance, vice president
+                quote 2.1 Donald Trump: great
+                quote 2.1 Donald Trump: horrible, very bloody war.
+                quote 3.1 Emmanuel Macron: badly for everyone.
+                quote 7.2 Volodymyr Zelensky: We will never recognize occupied territories as Russian
+                quote 11.2 Volodymyr Zelensky: the cheapest option for everyone
+                quote 12.2 Pete Hegseth: The United States does not believe that NATO membership for Ukraine is a realistic outcome of a negotiated settlement
+                quote 14.2 Volodymyr Zelensky: not enough to form a comprehensive peace strategy.
+                quote 15.2 J.D. Vance: The president is not walking into this blindly
+            "#]],
+        );
+    }
+
+    #[test]
+    fn speakers_after_the_quote_before_it_and_by_pronoun() {
+        check(
+            "Mayor Jane Doe said the plan works. “It will pass,” she said.\n“We object,” said Councilman Raymond Toller.\nGovernor Ann Lee warned that costs could rise, calling them “a burden.”\n",
+            expect![[r#"
+                person Mayor Jane Doe | mayor jane doe, jane doe, mayor doe, doe, mayor
+                person Councilman Raymond Toller | councilman raymond toller, raymond toller, councilman toller, toller, councilman
+                person Governor Ann Lee | governor ann lee, ann lee, governor lee, lee, governor
+                quote 1.2 Jane Doe: It will pass
+                quote 2.1 Raymond Toller: We object
+                quote 3.1 Ann Lee: a burden.
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_bare_role_in_the_text_is_not_taken_for_the_person() {
+        let article = Article::parse(
+            "Ukraine’s President Volodymyr Zelensky spoke. A pro-Russian Ukrainian president was ousted in 2014.\n",
+        );
+        let vocab = Vocab::new(&[]);
+        let k = extract(&article, &vocab, &[]).unwrap();
+        assert_eq!(k.facts[0].people, [0]);
+        assert!(k.facts[1].people.is_empty());
+        assert!(k.facts[1].has_time);
+    }
+}

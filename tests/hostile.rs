@@ -75,3 +75,92 @@ fn mentions_around_a_real_question_are_stripped_not_repeated() {
     assert_eq!(a.citations[0].id.to_string(), "5.1");
     assert!(!a.text.contains('@'));
 }
+
+/// A small deterministic generator (xorshift), so the fuzz cases are the same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Arbitrary text up to 10,000 characters, biased towards what breaks text code: combining
+/// marks, quotes, periods, digits, mentions, right-to-left and astral characters.
+fn arbitrary_text(rng: &mut Rng) -> String {
+    const PIECES: &[&str] = &[
+        "U.S.",
+        "J.D.",
+        "20%",
+        "“",
+        "”",
+        "’s",
+        "\"",
+        ".",
+        "?",
+        "!",
+        "…",
+        " ",
+        "\n",
+        "<@123>",
+        "<@&9>",
+        "@everyone",
+        "```",
+        "Zelensky",
+        "NATO",
+        "how much",
+        "who said",
+        "\u{301}",
+        "\u{202e}",
+        "\u{200b}",
+        "😀",
+        "ضد",
+        "ß",
+        "İ",
+        "0",
+        "$",
+        "'",
+        "-",
+        "—",
+        "::",
+        "<#1>",
+    ];
+    let len = match rng.below(4) {
+        0 => rng.below(10),
+        1 => rng.below(200),
+        2 => rng.below(2_000),
+        _ => rng.below(10_000),
+    };
+    let mut s = String::new();
+    while s.chars().count() < len as usize {
+        if rng.below(3) == 0 {
+            s.push_str(PIECES[rng.below(PIECES.len() as u64) as usize]);
+        } else if let Some(c) = char::from_u32(rng.below(0x3_0000) as u32) {
+            s.push(c);
+        }
+    }
+    s
+}
+
+#[test]
+fn arbitrary_unicode_never_panics_and_every_citation_is_verbatim() {
+    let e = engine();
+    let mut rng = Rng(0x5eed_cafe_f00d_1234);
+    for _ in 0..1_500 {
+        let q = arbitrary_text(&mut rng);
+        let a = e.ask(&q);
+        assert!(!a.text.is_empty());
+        for c in &a.citations {
+            let s = e.article().sentence(c.id).expect("cited sentence exists");
+            assert_eq!(s.text, c.text);
+        }
+        assert!(!a.text.contains("@everyone") && !a.text.contains("<@"));
+    }
+}
