@@ -84,7 +84,7 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["territory", "territories", "land", "lands", "area", "ground", "soil", "territorial", "turf"],
     &["control", "hold", "occupy", "occupied", "occupation", "controlled", "possess", "held", "own"],
     &["capture", "seize", "grab", "take", "taken", "took", "conquer", "overrun", "steal", "stole", "nab"],
-    &["annex", "annexation", "annexed", "incorporate", "absorb"],
+    &["annex", "annexation", "annexed", "incorporate", "absorb", "claim", "claimed"],
     &["war", "conflict", "fighting", "fight", "hostilities", "warfare"],
     &["invasion", "invade", "attack", "assault", "incursion", "aggression"],
     &["counteroffensive", "counterattack", "counterstrike"],

@@ -161,6 +161,47 @@ const B: f32 = 0.75;
 const UNKNOWN_WEIGHT: f32 = 3.0;
 /// Weight of a named person in the question.
 const PERSON_WEIGHT: f32 = 2.5;
+/// Generic verbs that questions use for whatever the article describes ("how did Europe
+/// react?"): when the article never uses them, they count little against an answer.
+const LIGHT_WORDS: &[&str] = &[
+    "react",
+    "reacted",
+    "reacting",
+    "reaction",
+    "respond",
+    "responded",
+    "response",
+    "handle",
+    "handled",
+    "handling",
+    "approach",
+    "deal",
+    "dealing",
+    "treat",
+    "stand",
+    "stands",
+    "doing",
+    "feel",
+    "feels",
+    "felt",
+    "plan",
+    "planning",
+    "going",
+    "expect",
+    "expected",
+    "like",
+    "liked",
+    "discuss",
+    "discussed",
+    "talk",
+    "talked",
+    "spoke",
+    "speak",
+    "saying",
+    "mean",
+    "meant",
+];
+
 /// Longest question text the matcher reads; the rest of a longer message is ignored.
 pub const MAX_QUESTION_CHARS: usize = 600;
 
@@ -248,12 +289,19 @@ impl Index {
             }
         }
         let mut spellings: HashMap<char, Vec<String>> = HashMap::new();
-        let lexicon_words = crate::lexicon::SYNONYMS.iter().flat_map(|g| g.iter());
+        // Short words are corrected only towards the article's own words ("tall" must not
+        // become "talk"); longer ones towards the lexicon's too ("anex" -> "annex").
+        let lexicon_words = crate::lexicon::SYNONYMS
+            .iter()
+            .flat_map(|g| g.iter())
+            .copied()
+            .filter(|w| w.chars().count() >= 5);
         for w in known
             .iter()
             .map(String::as_str)
-            .chain(lexicon_words.copied())
-            .filter(|w| w.chars().count() >= 4 && !vocab.is_stop(w))
+            .filter(|w| w.chars().count() >= 4)
+            .chain(lexicon_words)
+            .filter(|w| !vocab.is_stop(w))
         {
             let first = w.chars().next().unwrap_or(' ');
             let bucket = spellings.entry(first).or_default();
@@ -396,7 +444,13 @@ impl Index {
                 None => {
                     // A capitalised word the article never uses is likely a name it never
                     // mentions: it weighs more.
-                    let weight = if capitalised[i] { 1.5 } else { 1.0 };
+                    let weight = if capitalised[i] {
+                        1.5
+                    } else if LIGHT_WORDS.contains(&w.as_str()) {
+                        0.3
+                    } else {
+                        1.0
+                    };
                     unknown.push((w.clone(), weight));
                 }
             }
@@ -405,6 +459,13 @@ impl Index {
             for t in &mut terms {
                 t.1 *= 0.5;
             }
+        }
+        // "How much of Ukraine ...?" asks for a share.
+        if normalized.contains("how much of")
+            && let Some(&id) = self.concepts.get(&vocab.concept("percent"))
+            && !terms.iter().any(|(t, _)| *t == id)
+        {
+            terms.push((id, self.idf[id as usize]));
         }
         let mut intents: Vec<usize> = Vec::new();
         if !self.intent_set.is_empty() {
@@ -634,13 +695,14 @@ impl Index {
                         .people
                         .first()
                         .is_some_and(|p| facts.speakers.contains(p));
-                    if !facts.quotes.is_empty() {
+                    let quoted = !facts.quotes.is_empty();
+                    // The person asked about speaks here (quoted or reported); a direct
+                    // quotation is a little better. Without a person, a quotation only helps
+                    // who-said questions and bare "give me a quote" requests.
+                    if by_person {
+                        score += if quoted { 1.5 } else { 1.0 };
+                    } else if quoted && (query.kind == Kind::WhoSaid || query.terms.is_empty()) {
                         score += 1.0;
-                        if by_person {
-                            score += 1.0;
-                        }
-                    } else if by_person {
-                        score += 0.5;
                     } else if query.people.is_empty() && query.terms.is_empty() {
                         kind_factor = 0.0;
                     }
@@ -791,9 +853,15 @@ fn kind_of(words: &[String]) -> Kind {
         "why" => return Kind::Why,
         _ => {}
     }
+    // "how much" / "how many" anywhere ("russia has how much of ukraine?").
+    if let Some(i) = w.iter().position(|x| *x == "how")
+        && matches!(w.get(i + 1).copied(), Some("many" | "much"))
+    {
+        return Kind::HowMany;
+    }
     if first == "how" {
         return match second {
-            "many" | "much" | "big" | "large" | "far" | "old" | "high" => Kind::HowMany,
+            "big" | "large" | "far" | "old" | "high" | "tall" => Kind::HowMany,
             "long" | "soon" => Kind::When,
             "come" => Kind::Why,
             _ => Kind::Other,
@@ -865,7 +933,7 @@ fn kind_word(kind: Kind, word: &str) -> bool {
     match kind {
         Kind::When => matches!(word, "long" | "year" | "date" | "time" | "month" | "day"),
         Kind::WhoSaid | Kind::Quote => word == "called",
-        Kind::HowMany => matches!(word, "big" | "large" | "far" | "high" | "size"),
+        Kind::HowMany => matches!(word, "big" | "large" | "far" | "high" | "size" | "tall"),
         Kind::Who => matches!(
             word,
             "job" | "role" | "title" | "occupation" | "profession" | "post"
