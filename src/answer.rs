@@ -65,6 +65,8 @@ pub struct QuoteRef {
 pub enum Outcome {
     /// Answered from the article, with citations.
     Answered,
+    /// The sentence a person picked from the bot's "did you mean" choices.
+    Picked,
     /// The question is about the article itself (its title and link).
     Source,
     /// The article does not answer it.
@@ -91,7 +93,10 @@ pub struct Answer {
 
 impl Answer {
     pub fn answered(&self) -> bool {
-        matches!(self.outcome, Outcome::Answered | Outcome::Source)
+        matches!(
+            self.outcome,
+            Outcome::Answered | Outcome::Picked | Outcome::Source
+        )
     }
 
     pub fn level(&self) -> Level {
@@ -281,7 +286,7 @@ pub fn time_span(sentence: &str) -> Option<String> {
 pub fn render_text(answer: &Answer, title: &str, link: Option<&str>) -> String {
     let mut out = String::new();
     match answer.outcome {
-        Outcome::Answered => {
+        Outcome::Answered | Outcome::Picked => {
             // The short answer, unless it is the whole cited sentence anyway.
             if answer
                 .citations

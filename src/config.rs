@@ -85,6 +85,46 @@ pub struct Curated {
     pub suggestions: Vec<String>,
 }
 
+/// How the bot behaves on Discord.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscordSettings {
+    /// Register slash commands in this guild only (instant; for development). Globally when
+    /// unset.
+    pub dev_guild: Option<u64>,
+    /// Answer messages that mention the bot.
+    pub answer_mentions: bool,
+    /// Answer direct messages.
+    pub answer_dms: bool,
+    /// Channels where every message is a question (needs the Message Content intent).
+    pub answer_channels: Vec<u64>,
+    /// A prefix that marks a question anywhere, e.g. "!ask" (needs the Message Content intent).
+    pub prefix: Option<String>,
+    /// Questions one user may ask per `cooldown_seconds`; 0 turns the cooldown off.
+    pub cooldown_questions: u32,
+    pub cooldown_seconds: u64,
+}
+
+impl Default for DiscordSettings {
+    fn default() -> DiscordSettings {
+        DiscordSettings {
+            dev_guild: None,
+            answer_mentions: true,
+            answer_dms: true,
+            answer_channels: Vec::new(),
+            prefix: None,
+            cooldown_questions: 5,
+            cooldown_seconds: 60,
+        }
+    }
+}
+
+impl DiscordSettings {
+    /// Whether the bot must read every message's content (the privileged intent).
+    pub fn needs_message_content(&self) -> bool {
+        !self.answer_channels.is_empty() || self.prefix.is_some()
+    }
+}
+
 /// A loaded, valid configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -94,6 +134,7 @@ pub struct Config {
     pub meta: Meta,
     pub curated: Curated,
     pub tuning: Tuning,
+    pub discord: DiscordSettings,
 }
 
 #[derive(Debug, Deserialize)]
@@ -102,6 +143,44 @@ struct RawSettings {
     article: RawArticle,
     #[serde(default)]
     answer: RawAnswer,
+    #[serde(default)]
+    discord: RawDiscord,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDiscord {
+    dev_guild: Option<Snowflake>,
+    answer_mentions: Option<bool>,
+    answer_dms: Option<bool>,
+    #[serde(default)]
+    answer_channels: Vec<Snowflake>,
+    prefix: Option<String>,
+    cooldown_questions: Option<i64>,
+    cooldown_seconds: Option<i64>,
+}
+
+/// A Discord id, written as a number or as a string of digits.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum Snowflake {
+    Number(i64),
+    Text(String),
+}
+
+impl Snowflake {
+    fn parse(&self) -> Result<u64, String> {
+        match self {
+            Snowflake::Number(n) if *n > 0 => Ok(*n as u64),
+            Snowflake::Text(s) => s
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| format!("{s:?} is not a Discord id")),
+            Snowflake::Number(n) => Err(format!("{n} is not a Discord id")),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -211,6 +290,54 @@ impl Config {
                 format!("{max_citations} is not between 1 and 10"),
             );
         }
+        let d = &raw.discord;
+        let dev_guild = match d.dev_guild.as_ref().map(Snowflake::parse) {
+            Some(Ok(id)) => Some(id),
+            Some(Err(e)) => {
+                problem("discord.dev_guild", e);
+                None
+            }
+            None => None,
+        };
+        let mut answer_channels = Vec::new();
+        for (i, c) in d.answer_channels.iter().enumerate() {
+            match c.parse() {
+                Ok(id) => answer_channels.push(id),
+                Err(e) => problem(&format!("discord.answer_channels[{i}]"), e),
+            }
+        }
+        let prefix = d.prefix.clone().filter(|p| !p.is_empty());
+        if let Some(p) = &prefix
+            && (p.chars().count() > 32 || p.chars().any(char::is_whitespace))
+        {
+            problem(
+                "discord.prefix",
+                format!("{p:?} must be at most 32 characters without spaces"),
+            );
+        }
+        let cooldown_questions = d.cooldown_questions.unwrap_or(5);
+        if !(0..=1000).contains(&cooldown_questions) {
+            problem(
+                "discord.cooldown_questions",
+                format!("{cooldown_questions} is not between 0 and 1000"),
+            );
+        }
+        let cooldown_seconds = d.cooldown_seconds.unwrap_or(60);
+        if !(1..=86_400).contains(&cooldown_seconds) {
+            problem(
+                "discord.cooldown_seconds",
+                format!("{cooldown_seconds} is not between 1 and 86400"),
+            );
+        }
+        let discord = DiscordSettings {
+            dev_guild,
+            answer_mentions: d.answer_mentions.unwrap_or(true),
+            answer_dms: d.answer_dms.unwrap_or(true),
+            answer_channels,
+            prefix,
+            cooldown_questions: cooldown_questions.clamp(0, 1000) as u32,
+            cooldown_seconds: cooldown_seconds.clamp(1, 86_400) as u64,
+        };
         let mut curated = Curated::default();
         if let Some(file) = &raw.article.knowledge {
             match read(file) {
@@ -239,6 +366,7 @@ impl Config {
                 threshold: threshold as f32,
                 max_citations: max_citations as usize,
             },
+            discord,
         })
     }
 

@@ -6,8 +6,9 @@
 //! never names); once built, the engine cannot fail: every question gets an [`Answer`], and
 //! "not in the article" is an answer.
 
-use crate::answer::{self, Answer, Citation, Outcome};
+use crate::answer::{self, Answer, Citation, Outcome, QuoteRef};
 use crate::article::Article;
+use crate::article::SentenceId;
 use crate::config::{Config, ConfigError, Meta, Problem};
 use crate::knowledge::{self, Knowledge};
 use crate::matcher::{Abstention, Index, Intent, Kind};
@@ -15,6 +16,20 @@ use crate::vocab::Vocab;
 
 /// How many questions to suggest when the article does not answer one.
 const SUGGESTIONS: usize = 3;
+
+/// A quotation with its citation, for listing quotes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuoteCard {
+    pub quote: QuoteRef,
+    pub citation: Citation,
+}
+
+/// A section of the article: its heading (none for the opening) and its sentences.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub heading: Option<String>,
+    pub sentences: Vec<Citation>,
+}
 
 #[derive(Debug, Clone)]
 pub struct Engine {
@@ -26,6 +41,8 @@ pub struct Engine {
     suggestions: Vec<String>,
     /// The content concepts of each suggestion, to rank them against a question.
     suggestion_concepts: Vec<Vec<String>>,
+    /// Questions offered by autocomplete: the suggestions, then generated ones.
+    completions: Vec<String>,
 }
 
 impl Engine {
@@ -100,6 +117,12 @@ impl Engine {
         suggestions.extend(automatic_suggestions(&knowledge));
         suggestions.dedup();
         let suggestion_concepts = suggestions.iter().map(|s| concepts(&vocab, s)).collect();
+        let mut completions = suggestions.clone();
+        for c in generated_questions(&article, &knowledge) {
+            if !completions.contains(&c) {
+                completions.push(c);
+            }
+        }
         Ok(Engine {
             article,
             knowledge,
@@ -108,6 +131,7 @@ impl Engine {
             meta: config.meta.clone(),
             suggestions,
             suggestion_concepts,
+            completions,
         })
     }
 
@@ -208,6 +232,167 @@ impl Engine {
         }
     }
 
+    /// The citation of one sentence.
+    fn citation(&self, sentence: usize) -> Citation {
+        let s = &self.article.sentences[sentence];
+        Citation {
+            id: s.id,
+            text: s.text.clone(),
+            section: s.section.clone(),
+        }
+    }
+
+    /// The answer made of one sentence a person picked from the "did you mean" choices.
+    pub fn answer_sentence(&self, question: &str, id: SentenceId) -> Option<Answer> {
+        let i = self.article.sentences.iter().position(|s| s.id == id)?;
+        Some(Answer {
+            question: question.to_string(),
+            outcome: Outcome::Picked,
+            text: self.article.sentences[i].text.clone(),
+            citations: vec![self.citation(i)],
+            quote: None,
+            confidence: 1.0,
+            suggestions: Vec::new(),
+        })
+    }
+
+    /// Names of the people the article quotes, in order of first quotation.
+    pub fn speakers(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for q in &self.knowledge.quotes {
+            if let Some(p) = q.speaker {
+                let name = self.knowledge.people[p].name.clone();
+                if !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+        }
+        out
+    }
+
+    /// Quotations, optionally only those of `speaker` (any alias: "Zelensky", "the French
+    /// president") and about `topic` (best match first). An unknown speaker gives none.
+    pub fn quotes(&self, speaker: Option<&str>, topic: Option<&str>) -> Vec<QuoteCard> {
+        let person = match speaker.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(name) => {
+                let words = knowledge::alias_words(name, &self.vocab);
+                let words: Vec<&str> = words.iter().map(String::as_str).collect();
+                match (0..words.len()).find_map(|i| self.knowledge.person_at(&words, i)) {
+                    Some((p, _)) => Some(p),
+                    None => return Vec::new(),
+                }
+            }
+            None => None,
+        };
+        let topic_concepts = topic.map(|t| concepts(&self.vocab, t)).unwrap_or_default();
+        let mut cards: Vec<(usize, QuoteCard)> = Vec::new();
+        for q in &self.knowledge.quotes {
+            if person.is_some() && q.speaker != person {
+                continue;
+            }
+            let sentence_concepts = concepts(&self.vocab, &self.article.sentences[q.sentence].text);
+            let overlap = topic_concepts
+                .iter()
+                .filter(|c| sentence_concepts.contains(c))
+                .count();
+            if !topic_concepts.is_empty() && overlap == 0 {
+                continue;
+            }
+            let sentence = &self.article.sentences[q.sentence].text;
+            cards.push((
+                overlap,
+                QuoteCard {
+                    quote: QuoteRef {
+                        text: q.text.clone(),
+                        speaker: q.speaker.map(|p| {
+                            let person = &self.knowledge.people[p];
+                            if sentence.contains(&person.described()) {
+                                person.described()
+                            } else {
+                                person.name.clone()
+                            }
+                        }),
+                    },
+                    citation: self.citation(q.sentence),
+                },
+            ));
+        }
+        cards.sort_by_key(|c| std::cmp::Reverse(c.0));
+        cards.into_iter().map(|(_, c)| c).collect()
+    }
+
+    /// The article's sections: the opening (no heading), then one per heading.
+    pub fn sections(&self) -> Vec<Section> {
+        let mut out: Vec<Section> = Vec::new();
+        for (i, s) in self.article.sentences.iter().enumerate() {
+            if out.last().is_none_or(|sec| sec.heading != s.section) {
+                out.push(Section {
+                    heading: s.section.clone(),
+                    sentences: Vec::new(),
+                });
+            }
+            if let Some(last) = out.last_mut() {
+                last.sentences.push(self.citation(i));
+            }
+        }
+        out
+    }
+
+    /// The section a topic is about ("territory", "nato"): the heading's words count double.
+    /// Without a topic, or when no section matches, `None`.
+    pub fn section_about(&self, topic: &str) -> Option<Section> {
+        let wanted = concepts(&self.vocab, topic);
+        if wanted.is_empty() {
+            return None;
+        }
+        let score = |sec: &Section| {
+            let heading = sec
+                .heading
+                .as_deref()
+                .map(|h| concepts(&self.vocab, h))
+                .unwrap_or_default();
+            let body: Vec<String> = sec
+                .sentences
+                .iter()
+                .flat_map(|c| concepts(&self.vocab, &c.text))
+                .collect();
+            wanted
+                .iter()
+                .map(|w| 2 * usize::from(heading.contains(w)) + usize::from(body.contains(w)))
+                .sum::<usize>()
+        };
+        let sections = self.sections();
+        let best = sections.iter().map(score).max()?;
+        if best == 0 {
+            return None;
+        }
+        sections.into_iter().find(|s| score(s) == best)
+    }
+
+    /// Questions for autocomplete that contain every word typed so far (as word prefixes),
+    /// at most `limit`, each at most `max_chars` long.
+    pub fn complete(&self, typed: &str, limit: usize, max_chars: usize) -> Vec<String> {
+        let typed = typed.to_lowercase();
+        let parts: Vec<&str> = typed
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|p| !p.is_empty())
+            .collect();
+        self.completions
+            .iter()
+            .filter(|c| c.chars().count() <= max_chars)
+            .filter(|c| {
+                let lower = c.to_lowercase();
+                let words: Vec<&str> = lower
+                    .split(|ch: char| !ch.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                parts.iter().all(|p| words.iter().any(|w| w.starts_with(p)))
+            })
+            .take(limit)
+            .cloned()
+            .collect()
+    }
+
     /// How the matcher reads a question and scores the best sentences: for tuning the curated
     /// knowledge of a new article (`citebot explain`).
     pub fn explain(&self, question: &str) -> String {
@@ -293,6 +478,35 @@ fn concepts(vocab: &Vocab, text: &str) -> Vec<String> {
         .take(40)
         .map(|w| vocab.concept(&w.text))
         .collect()
+}
+
+/// Questions for autocomplete generated from the knowledge: who each person is, what each
+/// said, who said each quotation, what each section says.
+fn generated_questions(article: &Article, k: &Knowledge) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in &k.people {
+        out.push(format!("Who is {}?", p.name));
+    }
+    for (i, p) in k.people.iter().enumerate() {
+        if k.speaks(i) {
+            out.push(format!("What did {} say?", p.surname()));
+        }
+    }
+    for q in &k.quotes {
+        if q.speaker.is_some() && q.text.split_whitespace().count() >= 3 {
+            out.push(format!(
+                "Who said “{}”?",
+                q.text.trim_end_matches(['.', ','])
+            ));
+        }
+    }
+    for h in article.headings() {
+        out.push(format!(
+            "What does the article say about {}?",
+            h.text.trim_end_matches([':', '?', '.'])
+        ));
+    }
+    out
 }
 
 /// Questions generated from the knowledge: what each quoted person said, who each person is.

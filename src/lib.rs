@@ -30,10 +30,12 @@
 //! - [`config`]: `citebot.toml` and the curated knowledge file, parsed into validated types.
 //! - [`engine`]: owns all of the above, built once; `Engine::ask` is what every front end calls.
 //! - [`eval`]: scoring the engine on a question file.
+//! - [`discord`]: the Discord adapter — serenity events in, engine calls, embeds out. The only
+//!   module that imports serenity or tokio.
 //!
 //! # Architecture invariants
 //!
-//! - The core (every module above) is synchronous and pure: no async, no network, no Discord
+//! - The core (every module above `discord`) is synchronous and pure: no async, no network, no Discord
 //!   types. Files are read only by `config`, once, at load.
 //! - Once an [`engine::Engine`] is built it cannot fail: every question gets an answer, and
 //!   "the article doesn't say" is an answer.
@@ -61,6 +63,8 @@ pub mod config;
 pub mod engine;
 
 pub mod eval;
+
+pub mod discord;
 
 pub use answer::Answer;
 pub use config::Config;

@@ -1,7 +1,7 @@
 //! The `citebot` command: parse the subcommand, load the configuration, call the library, map
 //! errors to exit codes (0 ok, 1 failure such as an invalid config, 2 usage error).
 
-use citebot::{Config, Engine, answer, eval};
+use citebot::{Config, Engine, answer, discord, eval};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,6 +10,7 @@ const USAGE: &str = "\
 citebot — answers questions about a news article, citing the sentence each answer rests on.
 
 USAGE:
+    citebot run [OPTIONS]                connect to Discord and answer there (needs DISCORD_TOKEN)
     citebot ask [OPTIONS] \"QUESTION\"     answer one question
     citebot ask --json [OPTIONS]         answer questions from standard input, one per line,
                                          one JSON object per line
@@ -17,6 +18,12 @@ USAGE:
     citebot check-config [OPTIONS]       validate the configuration and exit 0 (valid) or 1
     citebot knowledge [OPTIONS]          show the people and quotes found in the article
     citebot explain [OPTIONS] \"QUESTION\" show how a question is read and the best sentences
+
+ENVIRONMENT (run):
+    DISCORD_TOKEN       the bot token (required; never put it in a config file)
+    DISCORD_TOKEN_FILE  a file holding the token, when DISCORD_TOKEN is not set
+    DISCORD_API_BASE    send every REST call and the gateway there instead of Discord (tests)
+    RUST_LOG            log level, e.g. info (default) or debug
 
 OPTIONS:
     --config DIR      configuration directory with citebot.toml (default: $CITEBOT_CONFIG,
@@ -93,6 +100,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         "ask" => with_engine(&args, |engine| ask(engine, &args)),
+        "run" => run(&args),
         "eval" => with_engine(&args, |engine| run_eval(engine, &args)),
         "explain" => with_engine(&args, |engine| {
             print!("{}", engine.explain(&args.positional.join(" ")));
@@ -126,8 +134,106 @@ fn main() -> ExitCode {
     }
 }
 
+/// The bot token from DISCORD_TOKEN, or from the file DISCORD_TOKEN_FILE names.
+fn token() -> Result<String, String> {
+    if let Ok(t) = std::env::var("DISCORD_TOKEN")
+        && !t.trim().is_empty()
+    {
+        return Ok(t.trim().to_string());
+    }
+    if let Some(file) = std::env::var_os("DISCORD_TOKEN_FILE") {
+        let path = PathBuf::from(file);
+        return match std::fs::read_to_string(&path) {
+            Ok(t) if !t.trim().is_empty() => Ok(t.trim().to_string()),
+            Ok(_) => Err(format!("DISCORD_TOKEN_FILE {} is empty", path.display())),
+            Err(e) => Err(format!(
+                "DISCORD_TOKEN_FILE {} cannot be read: {e}",
+                path.display()
+            )),
+        };
+    }
+    Err("DISCORD_TOKEN is not set: export DISCORD_TOKEN=<your bot token> (Developer Portal → your application → Bot → Reset Token)".to_string())
+}
+
+fn run(args: &Args) -> ExitCode {
+    // The token is checked first: a missing one fails at once, before any network.
+    let token = match token() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("citebot: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (engine, settings) = match load_with_settings(args) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("citebot: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let options = discord::Options {
+        token,
+        api_base: std::env::var("DISCORD_API_BASE")
+            .ok()
+            .filter(|b| !b.trim().is_empty()),
+    };
+    let result = runtime.block_on(discord::run(
+        std::sync::Arc::new(engine),
+        settings,
+        options,
+        shutdown_signal(),
+    ));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("citebot: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}
+
 /// Loads the configuration and builds the engine; every problem is one line on stderr.
 fn load(args: &Args) -> Result<Engine, String> {
+    load_with_settings(args).map(|(e, _)| e)
+}
+
+fn load_with_settings(args: &Args) -> Result<(Engine, citebot::config::DiscordSettings), String> {
     let dir = args
         .config
         .clone()
@@ -145,7 +251,10 @@ fn load(args: &Args) -> Result<Engine, String> {
             args.title.clone(),
         );
     }
-    Engine::new(&config).map_err(|e| e.to_string())
+    let settings = config.discord.clone();
+    Engine::new(&config)
+        .map(|e| (e, settings))
+        .map_err(|e| e.to_string())
 }
 
 fn with_engine(args: &Args, f: impl FnOnce(&Engine) -> ExitCode) -> ExitCode {
