@@ -18,5 +18,13 @@ mod hostile;
 /// Broken configurations: each gives a message naming the file, the item and the problem.
 mod config;
 
-/// The `citebot` command line: ask, ask --json, eval, check-config, --article.
+/// The `citebot` command line: ask, ask --json, eval, check-config, --article, run.
 mod cli;
+
+/// A fake Discord on 127.0.0.1 that speaks the REST API and the gateway, enforcing Discord's
+/// rules and failing loudly on anything unexpected.
+mod fake_discord;
+
+/// The real Discord adapter against the fake Discord: chat, slash commands, autocomplete,
+/// buttons, limits, mentions, cooldown, start-up errors.
+mod discord;

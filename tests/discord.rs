@@ -1,0 +1,623 @@
+//! The real Discord adapter (serenity's client, our handler) against the fake Discord.
+
+use crate::fake_discord::{self as fake, BOT_ID, FakeDiscord, GUILD_ID, ROLE_ID, Request};
+use citebot::config::DiscordSettings;
+use citebot::discord::{self, Options, RunError};
+use citebot::{Config, Engine};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+const CHANNEL: &str = "900000000000000100";
+const OTHER_CHANNEL: &str = "900000000000000101";
+
+/// A running bot and the fake Discord it talks to.
+struct Bot {
+    fake: FakeDiscord,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<Result<(), RunError>>,
+}
+
+async fn start_with(engine: Engine, settings: DiscordSettings) -> Bot {
+    let fake = FakeDiscord::start().await;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let options = Options {
+        token: fake::TOKEN.to_string(),
+        api_base: Some(fake.base.clone()),
+    };
+    let task = tokio::spawn(discord::run(Arc::new(engine), settings, options, async {
+        let _ = stopped.await;
+    }));
+    fake.wait_ready().await;
+    Bot { fake, stop, task }
+}
+
+async fn start(settings: DiscordSettings) -> Bot {
+    start_with(Engine::new(&Config::builtin()).unwrap(), settings).await
+}
+
+fn settings() -> DiscordSettings {
+    DiscordSettings {
+        dev_guild: Some(GUILD_ID),
+        cooldown_questions: 0,
+        ..DiscordSettings::default()
+    }
+}
+
+impl Bot {
+    /// Stops the bot, checks it shut down cleanly and that the fake saw no problem.
+    async fn finish(self) {
+        let _ = self.stop.send(());
+        let result = tokio::time::timeout(fake::PATIENCE, self.task)
+            .await
+            .expect("the bot stops after shutdown")
+            .expect("the bot task did not panic");
+        assert!(result.is_ok(), "the bot ended with {result:?}");
+        self.fake.assert_clean();
+    }
+
+    fn user(&self, name: &str) -> Value {
+        fake::user(&self.fake.id(), name, false)
+    }
+
+    fn me() -> Value {
+        fake::user(&BOT_ID.to_string(), "citebot", true)
+    }
+
+    /// The replies posted to a channel so far.
+    fn replies(&self, channel: &str) -> Vec<Request> {
+        let path = format!("/api/v10/channels/{channel}/messages");
+        self.fake
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "POST" && r.path == path)
+            .collect()
+    }
+
+    async fn wait_replies(&self, channel: &str, n: usize) -> Vec<Request> {
+        let path = format!("/api/v10/channels/{channel}/messages");
+        self.fake
+            .wait_for(n, |r| r.method == "POST" && r.path == path)
+            .await
+    }
+
+    /// Runs one interaction and returns the callback body the bot sent for it.
+    async fn interact(&self, interaction: Value) -> Value {
+        let id = interaction["id"].as_str().unwrap().to_string();
+        self.fake.dispatch("INTERACTION_CREATE", interaction);
+        let prefix = format!("/api/v10/interactions/{id}/");
+        let r = self.fake.wait_for(1, |r| r.path.starts_with(&prefix)).await;
+        assert_eq!(r[0].status, 204, "{:?}", r[0]);
+        r[0].body.clone()
+    }
+}
+
+fn description(reply: &Value) -> String {
+    reply["embeds"][0]["description"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+fn footer(reply: &Value) -> String {
+    reply["embeds"][0]["footer"]["text"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn starts_registers_commands_and_requests_only_the_intents_it_needs() {
+    let bot = start(settings()).await;
+    let put = bot.fake.wait_ready().await;
+    assert_eq!(
+        put[0].path,
+        format!(
+            "/api/v10/applications/{}/guilds/{GUILD_ID}/commands",
+            fake::APP_ID
+        )
+    );
+    let names: Vec<&str> = put[0]
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["ask", "quote", "facts", "source", "help"]);
+    let intents = bot.fake.identify().unwrap()["intents"].as_u64().unwrap();
+    assert_eq!(
+        intents & (1 << 15),
+        0,
+        "Message Content must not be requested without a channel list or prefix"
+    );
+    assert_ne!(intents & (1 << 9), 0, "GUILD_MESSAGES");
+    assert_ne!(intents & (1 << 12), 0, "DIRECT_MESSAGES");
+    bot.finish().await;
+
+    // Without a development guild the commands are global.
+    let bot = start(DiscordSettings {
+        dev_guild: None,
+        ..settings()
+    })
+    .await;
+    let put = bot.fake.wait_ready().await;
+    assert_eq!(
+        put[0].path,
+        format!("/api/v10/applications/{}/commands", fake::APP_ID)
+    );
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mention_is_answered_with_a_citation_in_reply_to_the_question() {
+    let bot = start(settings()).await;
+    let ann = bot.user("ann");
+    let m = fake::message(
+        &bot.fake,
+        CHANNEL,
+        true,
+        &ann,
+        &format!("<@{BOT_ID}> how much of ukraine does russia control?"),
+        &[Bot::me()],
+    );
+    let question_id = m["id"].clone();
+    bot.fake.send_message(m);
+    let reply = &bot.wait_replies(CHANNEL, 1).await[0].body;
+    assert!(
+        description(reply).contains("**around 20% of Ukraine’s territory**"),
+        "{reply}"
+    );
+    assert!(
+        description(reply).contains("> Since the onset of conflict"),
+        "{reply}"
+    );
+    assert!(
+        footer(reply).starts_with("Paragraph 5, sentence 1 · The Question of Territory · "),
+        "{reply}"
+    );
+    assert!(footer(reply).ends_with("confidence: high"), "{reply}");
+    assert_eq!(reply["message_reference"]["message_id"], question_id);
+    assert_eq!(reply["allowed_mentions"]["parse"], json!([]));
+    assert_eq!(
+        reply["components"][0]["components"][0]["custom_id"],
+        "citebot:paragraph:5"
+    );
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn direct_messages_are_answered_and_other_chatter_is_not() {
+    let bot = start(settings()).await;
+    let ann = bot.user("ann");
+    // Guild chatter without a mention, a bot's message and the bot's own message: ignored.
+    bot.fake.send_message(fake::message(
+        &bot.fake,
+        CHANNEL,
+        true,
+        &ann,
+        "who is the vice president",
+        &[],
+    ));
+    bot.fake.send_message(fake::message(
+        &bot.fake,
+        OTHER_CHANNEL,
+        false,
+        &fake::user("77", "otherbot", true),
+        "who is the vice president",
+        &[],
+    ));
+    bot.fake.send_message(fake::message(
+        &bot.fake,
+        OTHER_CHANNEL,
+        false,
+        &Bot::me(),
+        "who is the vice president",
+        &[],
+    ));
+    let dm = fake::message(
+        &bot.fake,
+        OTHER_CHANNEL,
+        false,
+        &ann,
+        "who is the vice president",
+        &[],
+    );
+    let dm_id = dm["id"].clone();
+    bot.fake.send_message(dm);
+    let replies = bot.wait_replies(OTHER_CHANNEL, 1).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(bot.replies(OTHER_CHANNEL).len(), 1);
+    assert!(bot.replies(CHANNEL).is_empty());
+    assert_eq!(replies[0].body["message_reference"]["message_id"], dm_id);
+    assert!(description(&replies[0].body).contains("U.S. Vice President J.D. Vance"));
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_message_in_an_enabled_channel_is_a_question() {
+    let channel: u64 = CHANNEL.parse().unwrap();
+    let bot = start(DiscordSettings {
+        answer_channels: vec![channel],
+        ..settings()
+    })
+    .await;
+    let intents = bot.fake.identify().unwrap()["intents"].as_u64().unwrap();
+    assert_ne!(
+        intents & (1 << 15),
+        0,
+        "a channel list needs Message Content"
+    );
+    let ann = bot.user("ann");
+    bot.fake.send_message(fake::message(
+        &bot.fake,
+        CHANNEL,
+        true,
+        &ann,
+        "when did russia annex crimea",
+        &[],
+    ));
+    bot.fake.send_message(fake::message(
+        &bot.fake,
+        OTHER_CHANNEL,
+        true,
+        &ann,
+        "when did russia annex crimea",
+        &[],
+    ));
+    let reply = &bot.wait_replies(CHANNEL, 1).await[0].body;
+    assert!(description(reply).contains("2014"), "{reply}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(bot.replies(OTHER_CHANNEL).is_empty());
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unanswerable_question_gets_a_polite_no_with_suggestions() {
+    let bot = start(settings()).await;
+    let ann = bot.user("ann");
+    bot.fake.send_message(fake::message(
+        &bot.fake,
+        CHANNEL,
+        false,
+        &ann,
+        "what's the weather in munich?",
+        &[],
+    ));
+    let reply = &bot.wait_replies(CHANNEL, 1).await[0].body;
+    let d = description(reply);
+    assert!(
+        d.starts_with("The article doesn't say anything about “weather”."),
+        "{d}"
+    );
+    assert!(d.contains("Questions I can answer:\n• "), "{d}");
+    assert!(reply["components"].as_array().is_none_or(|c| c.is_empty()));
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn everyone_here_and_role_mentions_in_a_question_never_ping() {
+    let bot = start(settings()).await;
+    let ann = bot.user("ann");
+    let text =
+        format!("<@{BOT_ID}> @everyone @here <@&{ROLE_ID}> what did zelensky say about nato?");
+    bot.fake.send_message(fake::message(
+        &bot.fake,
+        CHANNEL,
+        true,
+        &ann,
+        &text,
+        &[Bot::me()],
+    ));
+    let reply = &bot.wait_replies(CHANNEL, 1).await[0].body;
+    assert!(
+        description(reply).contains("cheapest option for everyone"),
+        "{reply}"
+    );
+    assert_eq!(
+        reply["allowed_mentions"],
+        json!({"parse": [], "users": [], "roles": [], "replied_user": false})
+    );
+    assert!(!reply.to_string().contains("@everyone") && !reply.to_string().contains("<@&"));
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slash_commands_answer_with_embeds() {
+    let bot = start(settings()).await;
+    let ann = bot.user("ann");
+
+    let r = bot
+        .interact(fake::command(
+            &bot.fake,
+            CHANNEL,
+            &ann,
+            "ask",
+            &[("question", "who is the french president?")],
+        ))
+        .await;
+    assert_eq!(r["type"], 4);
+    assert!(
+        description(&r["data"]).contains("**French President Emmanuel Macron**"),
+        "{r}"
+    );
+    assert!(
+        footer(&r["data"]).starts_with("Paragraph 3, sentence 1"),
+        "{r}"
+    );
+
+    let r = bot
+        .interact(fake::command(
+            &bot.fake,
+            CHANNEL,
+            &ann,
+            "quote",
+            &[("speaker", "Zelensky"), ("topic", "NATO")],
+        ))
+        .await;
+    let fields = r["data"]["embeds"][0]["fields"].as_array().unwrap().clone();
+    assert!(
+        fields[0]["value"]
+            .as_str()
+            .unwrap()
+            .contains("the cheapest option for everyone"),
+        "{r}"
+    );
+    assert!(
+        fields
+            .iter()
+            .all(|f| f["name"].as_str().unwrap().contains("Zelensky")),
+        "{r}"
+    );
+
+    let r = bot
+        .interact(fake::command(
+            &bot.fake,
+            CHANNEL,
+            &ann,
+            "quote",
+            &[("speaker", "Olaf Scholz")],
+        ))
+        .await;
+    assert!(
+        description(&r["data"]).contains("no quotation from “Olaf Scholz”"),
+        "{r}"
+    );
+
+    let r = bot
+        .interact(fake::command(
+            &bot.fake,
+            CHANNEL,
+            &ann,
+            "facts",
+            &[("topic", "territory")],
+        ))
+        .await;
+    assert_eq!(r["data"]["embeds"][0]["title"], "The Question of Territory");
+    assert!(
+        description(&r["data"]).contains("around 20% of Ukraine’s territory"),
+        "{r}"
+    );
+    assert!(
+        description(&r["data"]).contains("(paragraph 8, sentence 2)"),
+        "{r}"
+    );
+
+    let r = bot
+        .interact(fake::command(&bot.fake, CHANNEL, &ann, "source", &[]))
+        .await;
+    assert_eq!(
+        r["data"]["embeds"][0]["title"],
+        "Ukraine's future dominates the Munich Security Conference"
+    );
+    assert!(description(&r["data"]).contains("paragraph"), "{r}");
+
+    let r = bot
+        .interact(fake::command(&bot.fake, CHANNEL, &ann, "help", &[]))
+        .await;
+    assert_eq!(r["data"]["flags"], 64, "help is shown to the asker only");
+    assert!(description(&r["data"]).contains("/quote"), "{r}");
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn autocomplete_suggests_answerable_questions_and_speakers() {
+    let bot = start(settings()).await;
+    let ann = bot.user("ann");
+    let r = bot
+        .interact(fake::autocomplete(
+            &bot.fake, CHANNEL, &ann, "ask", "question", "nato",
+        ))
+        .await;
+    assert_eq!(r["type"], 8);
+    let choices: Vec<String> = r["data"]["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!choices.is_empty() && choices.len() <= 25);
+    assert!(
+        choices.iter().all(|c| c.to_lowercase().contains("nato")),
+        "{choices:?}"
+    );
+
+    let r = bot
+        .interact(fake::autocomplete(
+            &bot.fake, CHANNEL, &ann, "quote", "speaker", "va",
+        ))
+        .await;
+    let names: Vec<&str> = r["data"]["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["J.D. Vance"]);
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn buttons_show_the_paragraph_and_answer_the_chosen_alternative() {
+    let bot = start(settings()).await;
+    let ann = bot.user("ann");
+    let r = bot
+        .interact(fake::click(&bot.fake, CHANNEL, &ann, "citebot:paragraph:7"))
+        .await;
+    assert_eq!(
+        r["data"]["flags"], 64,
+        "only the clicker sees the paragraph"
+    );
+    assert_eq!(r["data"]["embeds"][0]["title"], "Paragraph 7");
+    assert!(
+        description(&r["data"]).contains("Zelensky remains firm")
+            && description(&r["data"]).contains("he reiterated at the MSC")
+    );
+
+    let r = bot
+        .interact(fake::click(&bot.fake, CHANNEL, &ann, "citebot:pick:12.2"))
+        .await;
+    assert!(
+        description(&r["data"]).contains("The United States does not believe"),
+        "{r}"
+    );
+    assert!(
+        footer(&r["data"]).starts_with("Paragraph 12, sentence 2"),
+        "{r}"
+    );
+
+    // An answer with close alternatives offers them as "Did you mean" buttons.
+    let r = bot
+        .interact(fake::command(
+            &bot.fake,
+            CHANNEL,
+            &ann,
+            "ask",
+            &[("question", "what did zelensky say?")],
+        ))
+        .await;
+    let buttons = r["data"]["components"][0]["components"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(
+        buttons.iter().any(|b| b["custom_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("citebot:pick:")),
+        "{r}"
+    );
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_that_would_be_too_long_is_cut_within_discords_limits() {
+    let long_sentence = format!(
+        "The committee said {} and that was final.",
+        "the plan would cost a great deal of money over many years ".repeat(120)
+    );
+    let article = format!(
+        "Council Approves The Budget\nMayor Jane Doe said the budget passed. {long_sentence}\n"
+    );
+    let config =
+        Config::builtin().with_article("long.txt", article, Some("A very long article".into()));
+    let bot = start_with(Engine::new(&config).unwrap(), settings()).await;
+    let ann = bot.user("ann");
+    let r = bot
+        .interact(fake::command(
+            &bot.fake,
+            CHANNEL,
+            &ann,
+            "ask",
+            &[("question", "what did the committee say about the cost?")],
+        ))
+        .await;
+    let d = description(&r["data"]);
+    assert!(
+        d.chars().count() <= 4096 && d.ends_with('…'),
+        "{} characters",
+        d.chars().count()
+    );
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cooldown_answers_the_allowed_questions_and_warns_once() {
+    let bot = start(DiscordSettings {
+        cooldown_questions: 2,
+        cooldown_seconds: 60,
+        ..settings()
+    })
+    .await;
+    let ann = bot.user("ann");
+    for _ in 0..6 {
+        bot.fake.send_message(fake::message(
+            &bot.fake,
+            CHANNEL,
+            false,
+            &ann,
+            "who is pete hegseth",
+            &[],
+        ));
+    }
+    let replies = bot.wait_replies(CHANNEL, 3).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let replies = if bot.replies(CHANNEL).len() > replies.len() {
+        bot.replies(CHANNEL)
+    } else {
+        replies
+    };
+    assert_eq!(replies.len(), 3, "two answers and one notice");
+    let notices: Vec<&Request> = replies
+        .iter()
+        .filter(|r| {
+            r.body["content"]
+                .as_str()
+                .is_some_and(|c| c.contains("please wait"))
+        })
+        .collect();
+    assert_eq!(notices.len(), 1);
+    // A slash command over the limit gets the notice privately.
+    let r = bot
+        .interact(fake::command(
+            &bot.fake,
+            CHANNEL,
+            &ann,
+            "ask",
+            &[("question", "who is vance")],
+        ))
+        .await;
+    assert_eq!(r["data"]["flags"], 64);
+    assert!(
+        r["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("please wait")
+    );
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_token_is_a_clear_error_not_a_retry_loop() {
+    let fake = FakeDiscord::start_rejecting().await;
+    let options = Options {
+        token: fake::TOKEN.to_string(),
+        api_base: Some(fake.base.clone()),
+    };
+    let engine = Arc::new(Engine::new(&Config::builtin()).unwrap());
+    let result = tokio::time::timeout(
+        fake::PATIENCE,
+        discord::run(engine, settings(), options, std::future::pending()),
+    )
+    .await
+    .expect("run returns instead of retrying");
+    assert!(matches!(result, Err(RunError::Unauthorized)), "{result:?}");
+    assert_eq!(
+        fake.requests().len(),
+        1,
+        "one request, no retries: {:?}",
+        fake.requests()
+    );
+}
