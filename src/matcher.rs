@@ -255,13 +255,42 @@ impl Index {
                     && refers_back(&s.text)
             })
             .collect();
+        // The words of each section heading, as concepts (a heading's own words may appear in
+        // no sentence: "A Distant Dream").
+        let mut heading_terms: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
+        for h in article.headings() {
+            let heading = h.text.trim_end_matches(':').to_string();
+            let mut ts = Vec::new();
+            for w in vocab.article_words(&h.text) {
+                known.insert(w.text.clone());
+                if vocab.is_stop(&w.text) {
+                    continue;
+                }
+                let next = concepts.len() as u32;
+                let id = *concepts.entry(vocab.concept(&w.text)).or_insert(next);
+                if id as usize == df.len() {
+                    df.push(0.0);
+                }
+                ts.push((id, 1.0));
+            }
+            heading_terms.insert(heading, ts);
+        }
+        // Context: the sentence before an anaphoric sentence, and the section's heading.
         let context = (0..back.len())
             .map(|i| {
-                if back[i] {
+                let mut c = if back[i] {
                     terms[i - 1].clone()
                 } else {
                     Vec::new()
+                };
+                if let Some(h) = article.sentences[i]
+                    .section
+                    .as_ref()
+                    .and_then(|s| heading_terms.get(s))
+                {
+                    c.extend(h.iter().copied());
                 }
+                c
             })
             .collect();
         let context_people = (0..back.len())
@@ -840,9 +869,15 @@ fn kind_of(words: &[String]) -> Kind {
     if matches!(first, "who" | "whom") && w.iter().take(4).any(|x| says(x) || *x == "called") {
         return Kind::WhoSaid;
     }
+    // "What does the article say about X?" asks about a topic, not for someone's words.
+    let article_says = w
+        .windows(2)
+        .any(|p| matches!(p[0], "article" | "story" | "piece" | "it" | "report") && says(&p[1]));
     if w.iter()
         .any(|x| matches!(*x, "quote" | "quotes" | "quoted"))
-        || (w.iter().any(says) && !matches!(first, "when" | "where" | "why" | "how"))
+        || (w.iter().any(says)
+            && !article_says
+            && !matches!(first, "when" | "where" | "why" | "how"))
     {
         return Kind::Quote;
     }

@@ -159,6 +159,27 @@ fn check_config_accepts_the_shipped_config_and_rejects_a_broken_one() {
 }
 
 #[test]
+fn run_without_a_token_fails_at_once_with_how_to_set_it() {
+    let start = std::time::Instant::now();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_citebot"))
+        .arg("run")
+        .env_remove("DISCORD_TOKEN")
+        .env_remove("DISCORD_TOKEN_FILE")
+        // Would be used if the bot went to the network; it must not get that far.
+        .env("DISCORD_API_BASE", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert!(start.elapsed() < std::time::Duration::from_secs(1));
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("DISCORD_TOKEN is not set: export DISCORD_TOKEN="),
+        "{err}"
+    );
+}
+
+#[test]
 fn usage_errors_exit_with_code_2() {
     assert_eq!(citebot(&[], b"").status.code(), Some(2));
     assert_eq!(citebot(&["frobnicate"], b"").status.code(), Some(2));

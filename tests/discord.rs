@@ -600,6 +600,77 @@ async fn the_cooldown_answers_the_allowed_questions_and_warns_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_reply_shows_typing_first() {
+    let bot = start(settings()).await;
+    bot.fake.delay_messages(Duration::from_millis(1500));
+    let ann = bot.user("ann");
+    bot.fake.send_message(fake::message(
+        &bot.fake,
+        CHANNEL,
+        false,
+        &ann,
+        "who is the vice president",
+        &[],
+    ));
+    bot.wait_replies(CHANNEL, 1).await;
+    let paths: Vec<String> = bot.fake.requests().into_iter().map(|r| r.path).collect();
+    let typing = paths
+        .iter()
+        .position(|p| p.ends_with("/typing"))
+        .expect("typing was shown");
+    let reply = paths.iter().position(|p| p.ends_with("/messages")).unwrap();
+    // The fake records a request when it answers it: typing was shown while the reply was
+    // still on its way.
+    assert!(
+        typing < reply,
+        "typing must show while the slow reply is pending: {paths:?}"
+    );
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_connects_through_discord_api_base_and_stops_on_sigterm() {
+    let fake = FakeDiscord::start().await;
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_citebot"))
+        .arg("run")
+        .env("DISCORD_TOKEN", fake::TOKEN)
+        .env("DISCORD_API_BASE", &fake.base)
+        .env_remove("CITEBOT_CONFIG")
+        .env_remove("DISCORD_TOKEN_FILE")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("citebot runs");
+    fake.wait_ready().await;
+    let ann = fake::user(&fake.id(), "ann", false);
+    fake.send_message(fake::message(
+        &fake,
+        CHANNEL,
+        false,
+        &ann,
+        "how many regions did russia annex",
+        &[],
+    ));
+    let path = format!("/api/v10/channels/{CHANNEL}/messages");
+    let reply = fake.wait_for(1, |r| r.path == path).await;
+    assert!(description(&reply[0].body).contains("four Ukrainian regions"));
+    let pid = child.id().unwrap().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = tokio::time::timeout(fake::PATIENCE, child.wait_with_output())
+        .await
+        .expect("citebot exits after SIGTERM")
+        .unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {:?}: {log}", out.status);
+    assert!(!log.contains(fake::TOKEN), "the token was logged: {log}");
+    fake.assert_clean();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rejected_token_is_a_clear_error_not_a_retry_loop() {
     let fake = FakeDiscord::start_rejecting().await;
     let options = Options {

@@ -45,6 +45,8 @@ struct State {
     interactions: HashMap<String, (Instant, bool)>,
     next_id: u64,
     seq: u64,
+    /// How long channel message posts take to answer (a slow Discord).
+    message_delay: Duration,
 }
 
 /// The running fake. Dropping it leaves its tasks to end with the test's runtime.
@@ -101,6 +103,11 @@ impl FakeDiscord {
             changed,
             gateway,
         }
+    }
+
+    /// Makes posting a channel message take `d`, like a slow Discord.
+    pub fn delay_messages(&self, d: Duration) {
+        self.state.lock().unwrap().message_delay = d;
     }
 
     /// Every REST request so far.
@@ -378,6 +385,10 @@ async fn serve_rest(
         let path = target.split('?').next().unwrap_or("").to_string();
         let authorized =
             headers.get("authorization").map(String::as_str) == Some(&format!("Bot {TOKEN}"));
+        let delay = state.lock().unwrap().message_delay;
+        if method == "POST" && path.ends_with("/messages") && !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
         let (status, answer) = if reject || !authorized {
             (401, json!({"message": "401: Unauthorized", "code": 0}))
         } else {

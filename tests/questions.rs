@@ -56,6 +56,18 @@ fn every_suggested_question_is_answered() {
 }
 
 #[test]
+fn every_autocomplete_question_is_answered() {
+    let e = engine();
+    let all = e.complete("", usize::MAX, 100);
+    assert!(all.len() >= 20, "{all:?}");
+    let unanswered: Vec<&String> = all.iter().filter(|q| !e.ask(q).answered()).collect();
+    assert!(
+        unanswered.is_empty(),
+        "autocomplete offers questions it cannot answer: {unanswered:#?}"
+    );
+}
+
+#[test]
 fn every_citation_is_one_verbatim_sentence_of_a_body_paragraph() {
     let e = engine();
     let text = std::fs::read_to_string(repo().join("tests/questions/munich.txt")).unwrap();
