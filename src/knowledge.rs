@@ -60,6 +60,11 @@ pub struct Facts {
     pub quotes: Vec<usize>,
     pub has_number: bool,
     pub has_time: bool,
+    /// Has a time that is not (only) in the past: a condition, a schedule, "soon", "future" —
+    /// what a "when will ...?" question needs.
+    pub has_open_time: bool,
+    /// Speaks of the future ("will", "scheduled", "expected").
+    pub future: bool,
     pub has_place: bool,
     /// Gives a reason or a motive ("because", "viewing them as", "believing that").
     pub has_reason: bool,
@@ -458,6 +463,8 @@ fn sentence_facts(
     last_person: &mut Option<usize>,
 ) -> Facts {
     let mut f = Facts::default();
+    // A future marker makes any time in the sentence an open one ("scheduled to begin in March").
+    let mut future = false;
     let lower: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
     let mut i = 0;
     while i < lower.len() {
@@ -490,7 +497,32 @@ fn sentence_facts(
         {
             f.has_number = true;
         }
+        if matches!(
+            w,
+            "if" | "unless"
+                | "until"
+                | "once"
+                | "timeline"
+                | "schedule"
+                | "soon"
+                | "future"
+                | "upcoming"
+                | "next"
+                | "later"
+                | "tomorrow"
+                | "date"
+        ) {
+            f.has_open_time = true;
+        }
+        if matches!(
+            w,
+            "will" | "scheduled" | "expected" | "planned" | "due" | "upcoming" | "shall"
+        ) {
+            future = true;
+        }
+        // A time, or a condition, which answers "when could ..." as well.
         if lexicon::TIME_WORDS.contains(&w)
+            || matches!(w, "if" | "unless" | "until" | "once" | "after" | "before")
             || (w.len() == 4
                 && (w.starts_with("19") || w.starts_with("20"))
                 && w.parse::<u32>().is_ok())
@@ -499,11 +531,14 @@ fn sentence_facts(
         }
         // A place: a compass direction, or a capitalised name (not an acronym) after a
         // preposition of place ("in Donetsk", "from Kyiv").
-        let after_preposition = i > 0
-            && matches!(
-                lower[i - 1],
+        let place_word = |j: usize| {
+            matches!(
+                lower[j],
                 "in" | "at" | "from" | "near" | "to" | "into" | "across" | "capture" | "annexed"
-            );
+            )
+        };
+        let after_preposition =
+            (i > 0 && place_word(i - 1)) || (i > 1 && lower[i - 1] == "the" && place_word(i - 2));
         let acronym = text[words[i].start..words[i].end]
             .chars()
             .all(|c| !c.is_lowercase());
@@ -518,6 +553,8 @@ fn sentence_facts(
         }
         i += 1;
     }
+    f.has_open_time |= future && f.has_time;
+    f.future = future;
     f
 }
 

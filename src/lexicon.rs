@@ -157,6 +157,7 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["respond", "response", "react", "reaction", "reply"],
     &["uniquely", "unique", "best", "well"],
     &["victory", "triumph"],
+    &["follow", "following", "precede", "preceded", "prior", "before", "after", "aftermath"],
     &["view", "views", "viewing", "perceive", "regard", "consider", "deem"],
     &["road", "path", "route", "pathway"],
     &["timeline", "date", "schedule", "timetable", "deadline", "timeframe", "dates"],

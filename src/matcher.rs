@@ -164,6 +164,11 @@ const PERSON_WEIGHT: f32 = 2.5;
 /// Generic verbs that questions use for whatever the article describes ("how did Europe
 /// react?"): when the article never uses them, they count little against an answer.
 const LIGHT_WORDS: &[&str] = &[
+    "event",
+    "events",
+    "succeed",
+    "succeeded",
+    "success",
     "react",
     "reacted",
     "reacting",
@@ -418,8 +423,16 @@ impl Index {
             words.push(fixed);
             capitalised.push(w.capitalised && i > 0);
         }
-        // A trailing "back" ("want Crimea back") means return, not support.
-        if let Some(last) = words.last_mut()
+        // A trailing "back" after wanting or getting ("want Crimea back") means return, not
+        // support ("which regions did Russia back?").
+        let getting = words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "want" | "wants" | "wanted" | "get" | "give" | "take" | "bring" | "win"
+            )
+        });
+        if getting
+            && let Some(last) = words.last_mut()
             && last == "back"
         {
             *last = "return".to_string();
@@ -694,13 +707,24 @@ impl Index {
                     }
                 }
                 Kind::When => {
-                    if facts.has_time {
+                    // "When will ...?" is not answered by a past date.
+                    let future = query.normalized.contains(" will ")
+                        || query.normalized.contains("going to");
+                    if facts.has_time && (!future || facts.has_open_time) {
                         score += 1.0;
                     } else {
                         kind_factor = 0.45;
                     }
                 }
-                Kind::Where if facts.has_place => score += 1.5,
+                Kind::Where => {
+                    // "Where will ... be held?" is not answered by where something was.
+                    let future = query.normalized.contains(" will ");
+                    if facts.has_place && (!future || facts.future) {
+                        score += 1.5;
+                    } else {
+                        kind_factor = 0.45;
+                    }
+                }
                 Kind::Why if facts.has_reason => score += 1.0,
                 Kind::Who => {
                     // "Who is the French president?", "Who is Pete Hegseth?": the sentence
@@ -729,7 +753,7 @@ impl Index {
                     // quotation is a little better. Without a person, a quotation only helps
                     // who-said questions and bare "give me a quote" requests.
                     if by_person {
-                        score += if quoted { 1.5 } else { 1.0 };
+                        score += if quoted { 1.25 } else { 1.0 };
                     } else if quoted && (query.kind == Kind::WhoSaid || query.terms.is_empty()) {
                         score += 1.0;
                     } else if query.people.is_empty() && query.terms.is_empty() {
@@ -913,6 +937,27 @@ fn kind_of(words: &[String]) -> Kind {
         return Kind::Who;
     }
     if matches!(first, "what" | "which") {
+        // The noun asked about: the second word, or the third after an adjective
+        // ("which Ukrainian peninsula", "which US official").
+        let noun = |pred: fn(&str) -> bool| {
+            pred(second) || w.get(2).is_some_and(|third| pred(third) && !says(&second))
+        };
+        if noun(|x| {
+            matches!(
+                x,
+                "region" | "regions" | "city" | "cities" | "peninsula" | "place" | "places"
+            )
+        }) {
+            return Kind::Where;
+        }
+        if noun(|x| {
+            matches!(
+                x,
+                "official" | "officials" | "leader" | "leaders" | "person" | "politician"
+            )
+        }) {
+            return Kind::Who;
+        }
         if matches!(
             second,
             "percent" | "percentage" | "share" | "proportion" | "fraction" | "%" | "portion"
@@ -931,7 +976,17 @@ fn kind_of(words: &[String]) -> Kind {
         }
         if matches!(
             second,
-            "region" | "regions" | "part" | "parts" | "city" | "cities" | "area" | "areas"
+            "region"
+                | "regions"
+                | "part"
+                | "parts"
+                | "city"
+                | "cities"
+                | "area"
+                | "areas"
+                | "peninsula"
+                | "place"
+                | "places"
         ) {
             return Kind::Where;
         }
