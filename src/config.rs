@@ -85,6 +85,47 @@ pub struct Curated {
     pub suggestions: Vec<String>,
 }
 
+/// Which gateway shards this process runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shards {
+    /// One shard: fine up to about 2,500 guilds.
+    Single,
+    /// As many as Discord recommends, all in this process.
+    Auto,
+    /// Shards `first..=last` of `total`: several processes (or machines) split the guilds.
+    Range { first: u32, last: u32, total: u32 },
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Running the service: logs, the health and metrics endpoint, the unanswered-question log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operations {
+    pub log_format: LogFormat,
+    /// Where `/healthz` and `/metrics` are served; off when `None`.
+    pub http_address: Option<std::net::SocketAddr>,
+    /// A JSONL file that collects the questions the bot could not answer; off when `None`.
+    pub unanswered_file: Option<PathBuf>,
+    /// Whether that log records who asked (off by default).
+    pub unanswered_user_ids: bool,
+}
+
+impl Default for Operations {
+    fn default() -> Operations {
+        Operations {
+            log_format: LogFormat::Text,
+            http_address: None,
+            unanswered_file: None,
+            unanswered_user_ids: false,
+        }
+    }
+}
+
 /// How the bot behaves on Discord.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiscordSettings {
@@ -102,6 +143,9 @@ pub struct DiscordSettings {
     /// Questions one user may ask per `cooldown_seconds`; 0 turns the cooldown off.
     pub cooldown_questions: u32,
     pub cooldown_seconds: u64,
+    /// Users who may run owner-only commands (/reload).
+    pub owners: Vec<u64>,
+    pub shards: Shards,
 }
 
 impl Default for DiscordSettings {
@@ -114,6 +158,8 @@ impl Default for DiscordSettings {
             prefix: None,
             cooldown_questions: 5,
             cooldown_seconds: 60,
+            owners: Vec::new(),
+            shards: Shards::Single,
         }
     }
 }
@@ -135,6 +181,9 @@ pub struct Config {
     pub curated: Curated,
     pub tuning: Tuning,
     pub discord: DiscordSettings,
+    pub operations: Operations,
+    /// The directory it was loaded from (`None` for the built-in configuration).
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -145,6 +194,85 @@ struct RawSettings {
     answer: RawAnswer,
     #[serde(default)]
     discord: RawDiscord,
+    #[serde(default)]
+    http: RawHttp,
+    #[serde(default)]
+    logging: RawLogging,
+    #[serde(default)]
+    unanswered: RawUnanswered,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHttp {
+    address: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLogging {
+    format: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUnanswered {
+    file: Option<String>,
+    include_user_ids: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawShards {
+    Named(String),
+    Range { total: i64, first: i64, last: i64 },
+}
+
+/// Every key `citebot.toml` may have, by table ("" is the top level).
+const SETTINGS_KEYS: &[(&str, &[&str])] = &[
+    ("", &["article", "answer", "discord", "http", "logging", "unanswered"]),
+    ("article", &["file", "knowledge", "title", "link", "publisher", "published"]),
+    ("answer", &["threshold", "max_citations"]),
+    (
+        "discord",
+        &[
+            "dev_guild",
+            "answer_mentions",
+            "answer_dms",
+            "answer_channels",
+            "prefix",
+            "cooldown_questions",
+            "cooldown_seconds",
+            "owners",
+            "shards",
+        ],
+    ),
+    ("discord.shards", &["total", "first", "last"]),
+    ("http", &["address"]),
+    ("logging", &["format"]),
+    ("unanswered", &["file", "include_user_ids"]),
+];
+
+/// Every key of `table` (and its sub-tables) that the settings do not know, all at once.
+fn unknown_keys(table: &toml::Table, path: &str, out: &mut Vec<(String, String)>) {
+    let Some((_, known)) = SETTINGS_KEYS.iter().find(|(p, _)| *p == path) else {
+        return;
+    };
+    for (key, value) in table {
+        let item = if path.is_empty() {
+            key.clone()
+        } else {
+            format!("{path}.{key}")
+        };
+        if !known.contains(&key.as_str()) {
+            out.push((
+                item,
+                format!("unknown key (expected one of: {})", known.join(", ")),
+            ));
+        } else if let toml::Value::Table(t) = value {
+            unknown_keys(t, &item, out);
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -158,6 +286,9 @@ struct RawDiscord {
     prefix: Option<String>,
     cooldown_questions: Option<i64>,
     cooldown_seconds: Option<i64>,
+    #[serde(default)]
+    owners: Vec<Snowflake>,
+    shards: Option<RawShards>,
 }
 
 /// A Discord id, written as a number or as a string of digits.
@@ -239,11 +370,13 @@ impl Config {
         let label = settings_path.display().to_string();
         let settings = std::fs::read_to_string(&settings_path)
             .map_err(|e| ConfigError::one(&label, "", format!("cannot read it: {e}")))?;
-        Config::from_parts(&label, &settings, |name| {
+        let mut config = Config::from_parts(&label, &settings, |name| {
             let path: PathBuf = dir.join(name);
             std::fs::read_to_string(&path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))
-        })
+        })?;
+        config.dir = Some(dir.to_path_buf());
+        Ok(config)
     }
 
     /// Parses settings text; `read` fetches the files it names (relative to the config dir).
@@ -252,8 +385,25 @@ impl Config {
         settings: &str,
         read: impl Fn(&str) -> Result<String, String>,
     ) -> Result<Config, ConfigError> {
+        // Unknown keys first, all of them, so a typo is reported with every other one.
+        let table: toml::Table = toml::from_str(settings)
+            .map_err(|e| ConfigError::one(label, "", toml_message(&e, settings)))?;
+        let mut unknown = Vec::new();
+        unknown_keys(&table, "", &mut unknown);
+        if !unknown.is_empty() {
+            return Err(ConfigError(
+                unknown
+                    .into_iter()
+                    .map(|(item, message)| Problem {
+                        file: label.to_string(),
+                        item,
+                        message,
+                    })
+                    .collect(),
+            ));
+        }
         let raw: RawSettings = toml::from_str(settings)
-            .map_err(|e| ConfigError::one(label, &toml_item(&e), toml_message(&e)))?;
+            .map_err(|e| ConfigError::one(label, &toml_item(&e), toml_message(&e, settings)))?;
         let mut problems = Vec::new();
         let mut problem = |item: &str, message: String| {
             problems.push(Problem {
@@ -329,6 +479,78 @@ impl Config {
                 format!("{cooldown_seconds} is not between 1 and 86400"),
             );
         }
+        let mut owners = Vec::new();
+        for (i, o) in d.owners.iter().enumerate() {
+            match o.parse() {
+                Ok(id) => owners.push(id),
+                Err(e) => problem(&format!("discord.owners[{i}]"), e),
+            }
+        }
+        let shards = match &d.shards {
+            None => Shards::Single,
+            Some(RawShards::Named(s)) if s == "auto" => Shards::Auto,
+            Some(RawShards::Named(s)) if s == "single" => Shards::Single,
+            Some(RawShards::Named(s)) => {
+                problem(
+                    "discord.shards",
+                    format!("{s:?} is not \"auto\", \"single\" or {{ total, first, last }}"),
+                );
+                Shards::Single
+            }
+            Some(RawShards::Range { total, first, last }) => {
+                let (total, first, last) = (*total, *first, *last);
+                if total < 1 || first < 0 || last < first || last >= total || total > 100_000 {
+                    problem(
+                        "discord.shards",
+                        format!(
+                            "first = {first}, last = {last}, total = {total}: need 0 <= first <= last < total"
+                        ),
+                    );
+                    Shards::Single
+                } else {
+                    Shards::Range {
+                        first: first as u32,
+                        last: last as u32,
+                        total: total as u32,
+                    }
+                }
+            }
+        };
+        let log_format = match raw.logging.format.as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                problem(
+                    "logging.format",
+                    format!("{other:?} is not \"text\" or \"json\""),
+                );
+                LogFormat::Text
+            }
+        };
+        let http_address = match raw.http.address.as_deref().filter(|a| !a.is_empty()) {
+            None => None,
+            Some(a) => match a.parse::<std::net::SocketAddr>() {
+                Ok(addr) => Some(addr),
+                Err(_) => {
+                    problem(
+                        "http.address",
+                        format!("{a:?} is not an address like \"127.0.0.1:9090\""),
+                    );
+                    None
+                }
+            },
+        };
+        let operations = Operations {
+            log_format,
+            http_address,
+            unanswered_file: raw
+                .unanswered
+                .file
+                .clone()
+                .filter(|f| !f.is_empty())
+                .map(|f| base_dir(label).join(f)),
+            unanswered_user_ids: raw.unanswered.include_user_ids.unwrap_or(false),
+        };
         let discord = DiscordSettings {
             dev_guild,
             answer_mentions: d.answer_mentions.unwrap_or(true),
@@ -337,6 +559,8 @@ impl Config {
             prefix,
             cooldown_questions: cooldown_questions.clamp(0, 1000) as u32,
             cooldown_seconds: cooldown_seconds.clamp(1, 86_400) as u64,
+            owners,
+            shards,
         };
         let mut curated = Curated::default();
         if let Some(file) = &raw.article.knowledge {
@@ -367,6 +591,8 @@ impl Config {
                 max_citations: max_citations as usize,
             },
             discord,
+            operations,
+            dir: None,
         })
     }
 
@@ -394,7 +620,7 @@ impl Curated {
     /// Parses a curated knowledge file, compiling every intent pattern.
     pub fn parse(file: &str, text: &str) -> Result<Curated, ConfigError> {
         let raw: RawCurated = toml::from_str(text)
-            .map_err(|e| ConfigError::one(file, &toml_item(&e), toml_message(&e)))?;
+            .map_err(|e| ConfigError::one(file, &toml_item(&e), toml_message(&e, text)))?;
         let mut problems = Vec::new();
         let mut problem = |item: String, message: String| {
             problems.push(Problem {
@@ -467,12 +693,23 @@ fn toml_item(e: &toml::de::Error) -> String {
     String::new()
 }
 
-fn toml_message(e: &toml::de::Error) -> String {
+fn toml_message(e: &toml::de::Error, text: &str) -> String {
     let line = e
         .span()
-        .map(|s| format!(" (at byte {})", s.start))
+        .map(|s| {
+            let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
+            format!(" (line {line})")
+        })
         .unwrap_or_default();
     format!("{}{line}", first_line(e.message()))
+}
+
+/// The directory of a settings file's label (relative paths in it start there).
+fn base_dir(label: &str) -> PathBuf {
+    Path::new(label)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 fn first_line(s: &str) -> String {

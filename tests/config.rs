@@ -42,10 +42,22 @@ fn broken_configurations_give_exact_messages() {
             "citebot.toml: article.file: \"a.txt\" is empty",
         ),
         (
-            "unknown key",
-            settings("colour = \"red\"\n"),
+            "unknown keys, all reported at once",
+            settings("colour = \"red\"\n[answer]\nthreshhold = 0.4\n[extra]\n"),
             &[("a.txt", ARTICLE)],
-            "citebot.toml: colour: unknown field `colour`, expected one of `file`, `knowledge`, `title`, `link`, `publisher`, `published` (at byte 37)",
+            "citebot.toml: answer.threshhold: unknown key (expected one of: threshold, max_citations)\ncitebot.toml: article.colour: unknown key (expected one of: file, knowledge, title, link, publisher, published)\ncitebot.toml: extra: unknown key (expected one of: article, answer, discord, http, logging, unanswered)",
+        ),
+        (
+            "not TOML",
+            "[article\nfile = 1\n".to_string(),
+            &[],
+            "citebot.toml: unclosed table, expected `]` (line 1)",
+        ),
+        (
+            "bad operations and discord values, all reported",
+            settings("[http]\naddress = \"localhost\"\n[logging]\nformat = \"xml\"\n[discord]\nshards = { total = 2, first = 1, last = 2 }\nprefix = \"! ask\"\ndev_guild = \"abc\"\ncooldown_seconds = 0\n"),
+            &[("a.txt", ARTICLE)],
+            "citebot.toml: discord.dev_guild: \"abc\" is not a Discord id\ncitebot.toml: discord.prefix: \"! ask\" must be at most 32 characters without spaces\ncitebot.toml: discord.cooldown_seconds: 0 is not between 1 and 86400\ncitebot.toml: discord.shards: first = 1, last = 2, total = 2: need 0 <= first <= last < total\ncitebot.toml: logging.format: \"xml\" is not \"text\" or \"json\"\ncitebot.toml: http.address: \"localhost\" is not an address like \"127.0.0.1:9090\"",
         ),
         (
             "threshold out of range and bad citations count, both reported",
@@ -57,7 +69,7 @@ fn broken_configurations_give_exact_messages() {
             "missing title",
             "[article]\nfile = \"a.txt\"\n".to_string(),
             &[("a.txt", ARTICLE)],
-            "citebot.toml: missing field `title` (at byte 0)",
+            "citebot.toml: missing field `title` (line 1)",
         ),
         (
             "invalid regex in an intent",
