@@ -30,6 +30,8 @@
 //! - [`config`]: `citebot.toml` and the curated knowledge file, parsed into validated types.
 //! - [`engine`]: owns all of the above, built once; `Engine::ask` is what every front end calls.
 //! - [`eval`]: scoring the engine on a question file.
+//! - [`ops`]: running the service — metrics, health, the HTTP endpoint for them, the
+//!   unanswered-question log.
 //! - [`discord`]: the Discord adapter — serenity events in, engine calls, embeds out. The only
 //!   module that imports serenity or tokio.
 //!
@@ -63,6 +65,8 @@ pub mod config;
 pub mod engine;
 
 pub mod eval;
+
+pub mod ops;
 
 pub mod discord;
 
