@@ -230,8 +230,28 @@ enum RawShards {
 
 /// Every key `citebot.toml` may have, by table ("" is the top level).
 const SETTINGS_KEYS: &[(&str, &[&str])] = &[
-    ("", &["article", "answer", "discord", "http", "logging", "unanswered"]),
-    ("article", &["file", "knowledge", "title", "link", "publisher", "published"]),
+    (
+        "",
+        &[
+            "article",
+            "answer",
+            "discord",
+            "http",
+            "logging",
+            "unanswered",
+        ],
+    ),
+    (
+        "article",
+        &[
+            "file",
+            "knowledge",
+            "title",
+            "link",
+            "publisher",
+            "published",
+        ],
+    ),
     ("answer", &["threshold", "max_citations"]),
     (
         "discord",

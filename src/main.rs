@@ -16,6 +16,7 @@ USAGE:
                                          one JSON object per line
     citebot eval [OPTIONS] FILE          score the engine on a question file
     citebot check-config [OPTIONS]       validate the configuration and exit 0 (valid) or 1
+    citebot healthcheck [OPTIONS]        exit 0 if the running bot's /healthz answers 200
     citebot knowledge [OPTIONS]          show the people and quotes found in the article
     citebot explain [OPTIONS] \"QUESTION\" show how a question is read and the best sentences
 
@@ -24,6 +25,7 @@ ENVIRONMENT (run):
     DISCORD_TOKEN_FILE  a file holding the token, when DISCORD_TOKEN is not set
     DISCORD_API_BASE    send every REST call and the gateway there instead of Discord (tests)
     RUST_LOG            log level, e.g. info (default) or debug
+    CITEBOT_HTTP_ADDR   serve /healthz and /metrics there (overrides http.address)
 
 OPTIONS:
     --config DIR      configuration directory with citebot.toml (default: $CITEBOT_CONFIG,
@@ -36,7 +38,7 @@ OPTIONS:
 ";
 
 /// What the command line asked for.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Args {
     command: String,
     config: Option<PathBuf>,
@@ -101,6 +103,7 @@ fn main() -> ExitCode {
         }
         "ask" => with_engine(&args, |engine| ask(engine, &args)),
         "run" => run(&args),
+        "healthcheck" => healthcheck(&args),
         "eval" => with_engine(&args, |engine| run_eval(engine, &args)),
         "explain" => with_engine(&args, |engine| {
             print!("{}", engine.explain(&args.positional.join(" ")));
@@ -164,20 +167,42 @@ fn run(args: &Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (engine, settings) = match load_with_settings(args) {
+    let (config, engine) = match load_config(args).and_then(|c| build(&c).map(|e| (c, e))) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::FAILURE;
         }
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let mut ops = config.operations.clone();
+    match http_address_override() {
+        Ok(Some(addr)) => ops.http_address = Some(addr),
+        Ok(None) => {}
+        Err(e) => {
+            eprintln!("citebot: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    init_logging(ops.log_format);
+    // Reload re-reads the same sources the bot started from.
+    let sources = args.clone();
+    let loader: discord::Loader = Box::new(move || {
+        let config = load_config(&sources)?;
+        build(&config).map(|e| (e, config.discord))
+    });
+    let shared = match discord::Shared::new(engine, config.discord.clone(), &ops, Some(loader)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!(
+                "citebot: cannot open the unanswered-question log {}: {e}",
+                ops.unanswered_file
+                    .as_deref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
@@ -191,18 +216,112 @@ fn run(args: &Args) -> ExitCode {
             .ok()
             .filter(|b| !b.trim().is_empty()),
     };
-    let result = runtime.block_on(discord::run(
-        std::sync::Arc::new(engine),
-        settings,
-        options,
-        shutdown_signal(),
-    ));
+    let result = runtime.block_on(async move {
+        if let Some(addr) = ops.http_address {
+            match tokio::net::TcpListener::bind(addr).await {
+                Ok(listener) => {
+                    tracing::info!(%addr, "serving /healthz and /metrics");
+                    tokio::spawn(citebot::ops::server::serve(
+                        listener,
+                        std::sync::Arc::clone(&shared.metrics),
+                    ));
+                }
+                Err(e) => {
+                    return Err(format!(
+                        "cannot listen on {addr} for /healthz and /metrics: {e}"
+                    ));
+                }
+            }
+        }
+        spawn_reload_on_sighup(std::sync::Arc::clone(&shared));
+        discord::run(shared, options, shutdown_signal())
+            .await
+            .map_err(|e| e.to_string())
+    });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            tracing::info!("stopped");
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("citebot: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// CITEBOT_HTTP_ADDR, when set, replaces `http.address` of the configuration.
+fn http_address_override() -> Result<Option<std::net::SocketAddr>, String> {
+    match std::env::var("CITEBOT_HTTP_ADDR") {
+        Ok(a) if !a.trim().is_empty() => {
+            a.trim().parse().map(Some).map_err(|_| {
+                format!("CITEBOT_HTTP_ADDR {a:?} is not an address like 127.0.0.1:9090")
+            })
+        }
+        _ => Ok(None),
+    }
+}
+
+fn init_logging(format: citebot::config::LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        citebot::config::LogFormat::Json => builder.json().init(),
+        citebot::config::LogFormat::Text => builder.init(),
+    }
+}
+
+/// SIGHUP reloads the configuration, article and knowledge.
+fn spawn_reload_on_sighup(shared: std::sync::Arc<discord::Shared>) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(mut hup) = signal(SignalKind::hangup()) else {
+            return;
+        };
+        while hup.recv().await.is_some() {
+            tracing::info!("SIGHUP: reloading");
+            let _ = shared.reload();
+        }
+    });
+    #[cfg(not(unix))]
+    let _ = shared;
+}
+
+/// `citebot healthcheck`: exit 0 when the running bot's /healthz answers 200 (for container
+/// health checks, which have no curl).
+fn healthcheck(args: &Args) -> ExitCode {
+    let configured = load_config(args)
+        .ok()
+        .and_then(|c| c.operations.http_address);
+    let addr = match http_address_override() {
+        Ok(Some(a)) => a,
+        Ok(None) => match configured {
+            Some(a) => a,
+            None => {
+                eprintln!("citebot: no health endpoint: set http.address or CITEBOT_HTTP_ADDR");
+                return ExitCode::FAILURE;
+            }
+        },
+        Err(e) => {
+            eprintln!("citebot: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let healthy = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map(|rt| rt.block_on(citebot::ops::server::check(addr)))
+        .unwrap_or(false);
+    if healthy {
+        println!("healthy");
+        ExitCode::SUCCESS
+    } else {
+        println!("unhealthy");
+        ExitCode::FAILURE
     }
 }
 
@@ -230,10 +349,12 @@ async fn shutdown_signal() {
 
 /// Loads the configuration and builds the engine; every problem is one line on stderr.
 fn load(args: &Args) -> Result<Engine, String> {
-    load_with_settings(args).map(|(e, _)| e)
+    build(&load_config(args)?)
 }
 
-fn load_with_settings(args: &Args) -> Result<(Engine, citebot::config::DiscordSettings), String> {
+/// The configuration: --config DIR, else $CITEBOT_CONFIG, else the built-in one; with
+/// --article, another article and no curated knowledge.
+fn load_config(args: &Args) -> Result<Config, String> {
     let dir = args
         .config
         .clone()
@@ -251,10 +372,11 @@ fn load_with_settings(args: &Args) -> Result<(Engine, citebot::config::DiscordSe
             args.title.clone(),
         );
     }
-    let settings = config.discord.clone();
-    Engine::new(&config)
-        .map(|e| (e, settings))
-        .map_err(|e| e.to_string())
+    Ok(config)
+}
+
+fn build(config: &Config) -> Result<Engine, String> {
+    Engine::new(config).map_err(|e| e.to_string())
 }
 
 fn with_engine(args: &Args, f: impl FnOnce(&Engine) -> ExitCode) -> ExitCode {

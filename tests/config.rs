@@ -55,7 +55,9 @@ fn broken_configurations_give_exact_messages() {
         ),
         (
             "bad operations and discord values, all reported",
-            settings("[http]\naddress = \"localhost\"\n[logging]\nformat = \"xml\"\n[discord]\nshards = { total = 2, first = 1, last = 2 }\nprefix = \"! ask\"\ndev_guild = \"abc\"\ncooldown_seconds = 0\n"),
+            settings(
+                "[http]\naddress = \"localhost\"\n[logging]\nformat = \"xml\"\n[discord]\nshards = { total = 2, first = 1, last = 2 }\nprefix = \"! ask\"\ndev_guild = \"abc\"\ncooldown_seconds = 0\n",
+            ),
             &[("a.txt", ARTICLE)],
             "citebot.toml: discord.dev_guild: \"abc\" is not a Discord id\ncitebot.toml: discord.prefix: \"! ask\" must be at most 32 characters without spaces\ncitebot.toml: discord.cooldown_seconds: 0 is not between 1 and 86400\ncitebot.toml: discord.shards: first = 1, last = 2, total = 2: need 0 <= first <= last < total\ncitebot.toml: logging.format: \"xml\" is not \"text\" or \"json\"\ncitebot.toml: http.address: \"localhost\" is not an address like \"127.0.0.1:9090\"",
         ),

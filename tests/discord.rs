@@ -1,8 +1,8 @@
 //! The real Discord adapter (serenity's client, our handler) against the fake Discord.
 
 use crate::fake_discord::{self as fake, BOT_ID, FakeDiscord, GUILD_ID, ROLE_ID, Request};
-use citebot::config::DiscordSettings;
-use citebot::discord::{self, Options, RunError};
+use citebot::config::{DiscordSettings, Operations};
+use citebot::discord::{self, Options, RunError, Shared};
 use citebot::{Config, Engine};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -10,35 +10,45 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-const CHANNEL: &str = "900000000000000100";
+pub const CHANNEL: &str = "900000000000000100";
 const OTHER_CHANNEL: &str = "900000000000000101";
 
 /// A running bot and the fake Discord it talks to.
-struct Bot {
-    fake: FakeDiscord,
+pub struct Bot {
+    pub fake: FakeDiscord,
+    pub shared: Arc<Shared>,
     stop: oneshot::Sender<()>,
     task: JoinHandle<Result<(), RunError>>,
 }
 
-async fn start_with(engine: Engine, settings: DiscordSettings) -> Bot {
+pub async fn start_shared(shared: Arc<Shared>) -> Bot {
     let fake = FakeDiscord::start().await;
     let (stop, stopped) = oneshot::channel::<()>();
     let options = Options {
         token: fake::TOKEN.to_string(),
         api_base: Some(fake.base.clone()),
     };
-    let task = tokio::spawn(discord::run(Arc::new(engine), settings, options, async {
+    let task = tokio::spawn(discord::run(Arc::clone(&shared), options, async {
         let _ = stopped.await;
     }));
     fake.wait_ready().await;
-    Bot { fake, stop, task }
+    Bot {
+        fake,
+        shared,
+        stop,
+        task,
+    }
+}
+
+async fn start_with(engine: Engine, settings: DiscordSettings) -> Bot {
+    start_shared(Shared::new(engine, settings, &Operations::default(), None).unwrap()).await
 }
 
 async fn start(settings: DiscordSettings) -> Bot {
     start_with(Engine::new(&Config::builtin()).unwrap(), settings).await
 }
 
-fn settings() -> DiscordSettings {
+pub fn settings() -> DiscordSettings {
     DiscordSettings {
         dev_guild: Some(GUILD_ID),
         cooldown_questions: 0,
@@ -47,8 +57,20 @@ fn settings() -> DiscordSettings {
 }
 
 impl Bot {
+    /// Stops the bot like `finish` and returns every request the fake received.
+    pub async fn finish_returning_fake(self) -> Vec<Request> {
+        let _ = self.stop.send(());
+        let result = tokio::time::timeout(fake::PATIENCE, self.task)
+            .await
+            .expect("the bot stops after shutdown")
+            .expect("the bot task did not panic");
+        assert!(result.is_ok(), "the bot ended with {result:?}");
+        self.fake.assert_clean();
+        self.fake.requests()
+    }
+
     /// Stops the bot, checks it shut down cleanly and that the fake saw no problem.
-    async fn finish(self) {
+    pub async fn finish(self) {
         let _ = self.stop.send(());
         let result = tokio::time::timeout(fake::PATIENCE, self.task)
             .await
@@ -58,7 +80,7 @@ impl Bot {
         self.fake.assert_clean();
     }
 
-    fn user(&self, name: &str) -> Value {
+    pub fn user(&self, name: &str) -> Value {
         fake::user(&self.fake.id(), name, false)
     }
 
@@ -67,7 +89,7 @@ impl Bot {
     }
 
     /// The replies posted to a channel so far.
-    fn replies(&self, channel: &str) -> Vec<Request> {
+    pub fn replies(&self, channel: &str) -> Vec<Request> {
         let path = format!("/api/v10/channels/{channel}/messages");
         self.fake
             .requests()
@@ -76,7 +98,7 @@ impl Bot {
             .collect()
     }
 
-    async fn wait_replies(&self, channel: &str, n: usize) -> Vec<Request> {
+    pub async fn wait_replies(&self, channel: &str, n: usize) -> Vec<Request> {
         let path = format!("/api/v10/channels/{channel}/messages");
         self.fake
             .wait_for(n, |r| r.method == "POST" && r.path == path)
@@ -84,7 +106,7 @@ impl Bot {
     }
 
     /// Runs one interaction and returns the callback body the bot sent for it.
-    async fn interact(&self, interaction: Value) -> Value {
+    pub async fn interact(&self, interaction: Value) -> Value {
         let id = interaction["id"].as_str().unwrap().to_string();
         self.fake.dispatch("INTERACTION_CREATE", interaction);
         let prefix = format!("/api/v10/interactions/{id}/");
@@ -94,7 +116,7 @@ impl Bot {
     }
 }
 
-fn description(reply: &Value) -> String {
+pub fn description(reply: &Value) -> String {
     reply["embeds"][0]["description"]
         .as_str()
         .unwrap_or("")
@@ -126,7 +148,7 @@ async fn starts_registers_commands_and_requests_only_the_intents_it_needs() {
         .iter()
         .map(|c| c["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["ask", "quote", "facts", "source", "help"]);
+    assert_eq!(names, ["ask", "quote", "facts", "source", "help", "reload"]);
     let intents = bot.fake.identify().unwrap()["intents"].as_u64().unwrap();
     assert_eq!(
         intents & (1 << 15),
@@ -677,10 +699,11 @@ async fn a_rejected_token_is_a_clear_error_not_a_retry_loop() {
         token: fake::TOKEN.to_string(),
         api_base: Some(fake.base.clone()),
     };
-    let engine = Arc::new(Engine::new(&Config::builtin()).unwrap());
+    let engine = Engine::new(&Config::builtin()).unwrap();
+    let shared = Shared::new(engine, settings(), &Operations::default(), None).unwrap();
     let result = tokio::time::timeout(
         fake::PATIENCE,
-        discord::run(engine, settings(), options, std::future::pending()),
+        discord::run(shared, options, std::future::pending()),
     )
     .await
     .expect("run returns instead of retrying");

@@ -47,6 +47,11 @@ struct State {
     seq: u64,
     /// How long channel message posts take to answer (a slow Discord).
     message_delay: Duration,
+    /// Requests as they arrive (method and path), before any delay.
+    arrivals: Vec<(String, String)>,
+    /// While set, gateway connections are accepted and closed at once (Discord unreachable).
+    refuse_gateway: bool,
+    resumes: usize,
 }
 
 /// The running fake. Dropping it leaves its tasks to end with the test's runtime.
@@ -108,6 +113,31 @@ impl FakeDiscord {
     /// Makes posting a channel message take `d`, like a slow Discord.
     pub fn delay_messages(&self, d: Duration) {
         self.state.lock().unwrap().message_delay = d;
+    }
+
+    /// REST requests that have arrived so far, answered or not.
+    pub fn arrivals(&self) -> Vec<(String, String)> {
+        self.state.lock().unwrap().arrivals.clone()
+    }
+
+    /// Closes the bot's gateway connection (close code 4000, which allows a resume) and, while
+    /// `refuse`, turns every new one away before the websocket handshake.
+    pub fn drop_gateway(&self, refuse: bool) {
+        self.state.lock().unwrap().refuse_gateway = refuse;
+        if let Some(tx) = self.gateway.lock().unwrap().take() {
+            let _ = tx.send(json!({"drop": true}));
+        }
+    }
+
+    /// Lets gateway connections in again.
+    pub fn allow_gateway(&self) {
+        self.state.lock().unwrap().refuse_gateway = false;
+    }
+
+    /// How many times the bot identified, and resumed.
+    pub fn sessions(&self) -> (usize, usize) {
+        let st = self.state.lock().unwrap();
+        (st.identifies, st.resumes)
     }
 
     /// Every REST request so far.
@@ -385,7 +415,12 @@ async fn serve_rest(
         let path = target.split('?').next().unwrap_or("").to_string();
         let authorized =
             headers.get("authorization").map(String::as_str) == Some(&format!("Bot {TOKEN}"));
-        let delay = state.lock().unwrap().message_delay;
+        let delay = {
+            let mut st = state.lock().unwrap();
+            st.arrivals.push((method.clone(), path.clone()));
+            st.message_delay
+        };
+        changed.notify_waiters();
         if method == "POST" && path.ends_with("/messages") && !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
@@ -700,6 +735,9 @@ async fn serve_gateway(
     changed: Arc<Notify>,
     gateway: Arc<Mutex<Option<mpsc::UnboundedSender<Value>>>>,
 ) {
+    if state.lock().unwrap().refuse_gateway {
+        return; // closed before the websocket handshake, like an unreachable Discord
+    }
     let Ok(ws) = tokio_tungstenite::accept_async(stream).await else {
         return;
     };
@@ -713,6 +751,14 @@ async fn serve_gateway(
     loop {
         tokio::select! {
             out = rx.recv() => match out {
+                Some(v) if v.get("drop").is_some() => {
+                    // Close with 4000 (unknown error): the client may resume.
+                    let _ = sink.send(Ws::Close(Some(tokio_tungstenite::tungstenite::protocol::CloseFrame {
+                        code: 4000.into(),
+                        reason: "Unknown error.".into(),
+                    }))).await;
+                    return;
+                }
                 Some(v) => {
                     if sink.send(Ws::Text(v.to_string())).await.is_err() {
                         return;
@@ -750,6 +796,15 @@ async fn serve_gateway(
                             st.seq += 1;
                             let _ = tx.send(json!({"op": 0, "t": "GUILD_CREATE", "s": st.seq, "d": guild()}));
                         }
+                        changed.notify_waiters();
+                    }
+                    Some(6) => {
+                        // RESUME: nothing was missed in these tests, so RESUMED at once.
+                        let mut st = state.lock().unwrap();
+                        st.resumes += 1;
+                        st.seq += 1;
+                        let _ = tx.send(json!({"op": 0, "t": "RESUMED", "s": st.seq, "d": {}}));
+                        drop(st);
                         changed.notify_waiters();
                     }
                     Some(op) => problem(&state, format!("unexpected gateway op {op}: {text}")),

@@ -28,3 +28,6 @@ mod fake_discord;
 /// The real Discord adapter against the fake Discord: chat, slash commands, autocomplete,
 /// buttons, limits, mentions, cooldown, start-up errors.
 mod discord;
+
+/// Running the service: health, metrics, shutdown, reload, logs, the token file.
+mod operations;

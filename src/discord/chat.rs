@@ -3,8 +3,9 @@
 
 use super::commands::{answer_safely, send};
 use super::render;
-use super::{Handler, cooldown::Verdict};
+use super::{Handler, Question, cooldown::Verdict, outcome_of};
 use crate::config::DiscordSettings;
+use crate::ops::{Outcome, Source};
 use serenity::all::{Context, Message, UserId};
 use std::time::Duration;
 
@@ -51,34 +52,54 @@ pub fn question_in(
 }
 
 pub async fn on_message(h: &Handler, ctx: &Context, msg: &Message) {
+    let shared = &h.shared;
+    let settings = shared.settings();
     let origin = Origin {
         from_bot: msg.author.bot || msg.author.id == h.bot,
         is_dm: msg.guild_id.is_none(),
         mentions_bot: msg.mentions.iter().any(|u| u.id == h.bot),
         channel: msg.channel_id.get(),
     };
-    let Some(question) = question_in(&msg.content, origin, h.bot, &h.settings) else {
+    let Some(question) = question_in(&msg.content, origin, h.bot, &settings) else {
         return;
     };
-    let reply = match h.cooldown(msg.author.id) {
-        Verdict::Answer => answer_safely(&h.engine, |e| {
-            tracing::debug!(question = %question, "chat question");
-            render::answer(&e.ask(&question), e.meta())
-        }),
+    let Some(flight) = shared.begin() else {
+        return; // shutting down
+    };
+    let mut outcome = None;
+    let reply = match shared.cooldown(msg.author.id) {
+        Verdict::Answer => {
+            let engine = shared.engine();
+            answer_safely(&engine, |e| {
+                tracing::debug!(question = %question, "chat question");
+                let a = e.ask(&question);
+                outcome = Some(outcome_of(&a));
+                render::answer(&a, e.meta())
+            })
+        }
         Verdict::Notify { wait } => render::slow_down(wait.as_secs().max(1)),
         Verdict::Ignore => return,
     };
-    let sending = send("chat reply", || {
+    let sending = send(&shared.metrics, "chat reply", || {
         msg.channel_id
             .send_message(&ctx.http, reply.message().reference_message(msg))
     });
     tokio::pin!(sending);
-    tokio::select! {
-        _ = &mut sending => {}
+    let delivered = tokio::select! {
+        ok = &mut sending => ok,
         _ = tokio::time::sleep(TYPING_AFTER) => {
             let _ = msg.channel_id.broadcast_typing(&ctx.http).await;
-            sending.await;
+            sending.await
         }
+    };
+    let q = Question {
+        source: Source::Chat,
+        channel: origin.channel,
+        user: msg.author.id.get(),
+        text: &question,
+    };
+    if let Some(o) = outcome.or(Some(Outcome::Error).filter(|_| reply == render::apology())) {
+        shared.finished(&q, o, delivered, flight.started);
     }
 }
 

@@ -2,12 +2,13 @@
 //! text people see in Discord) and their handling — translate in, call the engine, send out.
 
 use super::render::{self, Action, Reply};
-use super::{Handler, cooldown::Verdict};
+use super::{Handler, Question, cooldown::Verdict};
 use crate::engine::Engine;
+use crate::ops::{Metrics, Outcome, Source};
 use serenity::all::{
     CommandInteraction, CommandOptionType, ComponentInteraction, Context,
     CreateAutocompleteResponse, CreateCommand, CreateCommandOption, CreateInteractionResponse,
-    GuildId, Interaction, ResolvedValue,
+    GuildId, Interaction, Permissions, ResolvedValue,
 };
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -61,6 +62,9 @@ pub fn definitions() -> Vec<CreateCommand> {
         CreateCommand::new("source")
             .description("The article these answers come from, and how citations are numbered"),
         CreateCommand::new("help").description("What this bot can do, with example questions"),
+        CreateCommand::new("reload")
+            .description("Owners only: re-read the configuration and the article")
+            .default_member_permissions(Permissions::ADMINISTRATOR),
     ]
 }
 
@@ -83,7 +87,7 @@ pub async fn register(ctx: &Context, dev_guild: Option<u64>) {
 
 /// Runs a REST call, retrying a rate-limited (429) or failed (5xx, network) attempt a few times
 /// with growing pauses. Returns whether it finally succeeded.
-pub async fn send<F, Fut, T>(what: &str, mut call: F) -> bool
+pub async fn send<F, Fut, T>(metrics: &Metrics, what: &str, mut call: F) -> bool
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = serenity::Result<T>>,
@@ -94,6 +98,9 @@ where
             Ok(_) => return true,
             Err(e) => {
                 let status = super::status(&e);
+                if status == Some(429) {
+                    metrics.rate_limited();
+                }
                 let retry = matches!(status, Some(429) | Some(500..=599) | None);
                 tracing::warn!(what, attempt, status = ?status, error = %e, "reply failed");
                 if !retry || attempt == 4 {
@@ -134,8 +141,8 @@ fn string_option<'a>(cmd: &'a CommandInteraction, name: &str) -> Option<&'a str>
     })
 }
 
-async fn respond(ctx: &Context, cmd: &CommandInteraction, reply: &Reply) -> bool {
-    send("interaction response", || {
+async fn respond(h: &Handler, ctx: &Context, cmd: &CommandInteraction, reply: &Reply) -> bool {
+    send(&h.shared.metrics, "interaction response", || {
         cmd.create_response(
             &ctx.http,
             CreateInteractionResponse::Message(reply.interaction()),
@@ -145,31 +152,63 @@ async fn respond(ctx: &Context, cmd: &CommandInteraction, reply: &Reply) -> bool
 }
 
 async fn on_command(h: &Handler, ctx: &Context, cmd: &CommandInteraction) {
+    let shared = &h.shared;
     let name = cmd.data.name.as_str();
+    if name == "reload" {
+        let reply = if shared.settings().owners.contains(&cmd.user.id.get()) {
+            match shared.reload() {
+                Ok(done) => render::notice(&done),
+                Err(e) => render::notice(&format!(
+                    "Reload failed; still running the previous version. {e}"
+                )),
+            }
+        } else {
+            render::notice("Only the bot's owners can reload it.")
+        };
+        respond(h, ctx, cmd, &reply).await;
+        return;
+    }
+    let Some(flight) = shared.begin() else {
+        respond(
+            h,
+            ctx,
+            cmd,
+            &render::notice("The bot is restarting; please ask again in a moment."),
+        )
+        .await;
+        return;
+    };
     if matches!(name, "ask" | "quote" | "facts") {
-        match h.cooldown(cmd.user.id) {
+        match shared.cooldown(cmd.user.id) {
             Verdict::Answer => {}
+            // Interactions must be answered, so a repeat offender gets the notice again,
+            // privately.
             Verdict::Notify { wait } => {
-                respond(ctx, cmd, &render::slow_down(wait.as_secs().max(1))).await;
+                respond(h, ctx, cmd, &render::slow_down(wait.as_secs().max(1))).await;
                 return;
             }
-            // Interactions must be answered; a repeat offender gets the notice again, quietly.
             Verdict::Ignore => {
-                respond(ctx, cmd, &render::slow_down(1)).await;
+                respond(h, ctx, cmd, &render::slow_down(1)).await;
                 return;
             }
         }
     }
-    let engine = &h.engine;
-    let reply = answer_safely(engine, |e| match name {
+    let engine = shared.engine();
+    let question = string_option(cmd, "question").unwrap_or("");
+    let mut outcome = Outcome::Answered;
+    let reply = answer_safely(&engine, |e| match name {
         "ask" => {
-            let q = string_option(cmd, "question").unwrap_or("");
-            tracing::debug!(question = q, "slash question");
-            render::answer(&e.ask(q), e.meta())
+            tracing::debug!(question, "slash question");
+            let a = e.ask(question);
+            outcome = super::outcome_of(&a);
+            render::answer(&a, e.meta())
         }
         "quote" => {
             let speaker = string_option(cmd, "speaker");
             let cards = e.quotes(speaker, string_option(cmd, "topic"));
+            if cards.is_empty() {
+                outcome = Outcome::Abstained;
+            }
             render::quotes(&cards, speaker, e)
         }
         "facts" => match string_option(cmd, "topic") {
@@ -186,21 +225,32 @@ async fn on_command(h: &Handler, ctx: &Context, cmd: &CommandInteraction) {
             render::help(e)
         }
     });
-    respond(ctx, cmd, &reply).await;
+    if reply == render::apology() {
+        outcome = Outcome::Error;
+    }
+    let delivered = respond(h, ctx, cmd, &reply).await;
+    if matches!(name, "ask" | "quote" | "facts") {
+        let q = Question {
+            source: Source::Slash,
+            channel: cmd.channel_id.get(),
+            user: cmd.user.id.get(),
+            text: question,
+        };
+        shared.finished(&q, outcome, delivered, flight.started);
+    }
 }
 
 async fn on_autocomplete(h: &Handler, ctx: &Context, cmd: &CommandInteraction) {
     let Some(focused) = cmd.data.autocomplete() else {
         return;
     };
+    let engine = h.shared.engine();
     let typed = focused.value;
     let choices: Vec<String> = match (cmd.data.name.as_str(), focused.name) {
-        ("ask", _) => h
-            .engine
-            .complete(typed, render::limits::CHOICES, render::limits::CHOICE),
-        ("quote", "speaker") => filter(h.engine.speakers(), typed),
+        ("ask", _) => engine.complete(typed, render::limits::CHOICES, render::limits::CHOICE),
+        ("quote", "speaker") => filter(engine.speakers(), typed),
         ("facts", _) => filter(
-            h.engine
+            engine
                 .sections()
                 .into_iter()
                 .filter_map(|s| s.heading)
@@ -214,7 +264,7 @@ async fn on_autocomplete(h: &Handler, ctx: &Context, cmd: &CommandInteraction) {
         let c = render::cut(&c, render::limits::CHOICE);
         response = response.add_string_choice(c.clone(), c);
     }
-    send("autocomplete", || {
+    send(&h.shared.metrics, "autocomplete", || {
         cmd.create_response(
             &ctx.http,
             CreateInteractionResponse::Autocomplete(response.clone()),
@@ -233,11 +283,16 @@ fn filter(items: Vec<String>, typed: &str) -> Vec<String> {
 }
 
 async fn on_component(h: &Handler, ctx: &Context, c: &ComponentInteraction) {
+    let shared = &h.shared;
+    let Some(flight) = shared.begin() else {
+        return;
+    };
+    let engine = shared.engine();
     let reply = match Action::parse(&c.data.custom_id) {
-        Some(Action::ShowParagraph(p)) => render::paragraph(&h.engine, p),
+        Some(Action::ShowParagraph(p)) => render::paragraph(&engine, p),
         Some(Action::Pick(id)) => {
-            let mut reply = match h.engine.answer_sentence("", id) {
-                Some(a) => render::answer(&a, h.engine.meta()),
+            let mut reply = match engine.answer_sentence("", id) {
+                Some(a) => render::answer(&a, engine.meta()),
                 None => render::apology(),
             };
             reply.ephemeral = true;
@@ -248,11 +303,23 @@ async fn on_component(h: &Handler, ctx: &Context, c: &ComponentInteraction) {
             return;
         }
     };
-    send("button response", || {
+    let delivered = send(&shared.metrics, "button response", || {
         c.create_response(
             &ctx.http,
             CreateInteractionResponse::Message(reply.interaction()),
         )
     })
     .await;
+    let q = Question {
+        source: Source::Button,
+        channel: c.channel_id.get(),
+        user: c.user.id.get(),
+        text: &c.data.custom_id,
+    };
+    let outcome = if reply == render::apology() {
+        Outcome::Error
+    } else {
+        Outcome::Answered
+    };
+    shared.finished(&q, outcome, delivered, flight.started);
 }

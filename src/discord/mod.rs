@@ -4,24 +4,27 @@
 //!
 //! Layout: `render` (replies, Discord's limits, no pings), `commands` (slash command
 //! definitions and their handling), `chat` (which messages are questions), `cooldown` (per-user
-//! rate), and this module (start-up and the event handler). No business logic lives here: every
-//! answer comes from the engine.
+//! rate), and this module (start-up, the shared state, shutdown, reload, the event handler).
+//! No business logic lives here: every answer comes from the engine.
 
 pub mod chat;
 pub mod commands;
 pub mod cooldown;
 pub mod render;
 
-use crate::config::DiscordSettings;
+use crate::config::{DiscordSettings, Operations, Shards};
 use crate::engine::Engine;
+use crate::ops::unanswered::UnansweredLog;
+use crate::ops::{Metrics, Outcome, Source};
 use serenity::all::{
-    ClientBuilder, Context, EventHandler, GatewayIntents, HttpBuilder, Interaction, Message, Ready,
-    UserId,
+    ClientBuilder, ConnectionStage, Context, EventHandler, GatewayIntents, HttpBuilder,
+    Interaction, Message, Ready, ResumedEvent, ShardId, ShardStageUpdateEvent, UserId,
 };
 use serenity::async_trait;
 use std::future::Future;
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 /// How to reach Discord.
 #[derive(Clone)]
@@ -55,6 +58,184 @@ pub enum RunError {
     Gateway(String),
 }
 
+/// Re-reads the configuration and builds a new engine (for reload).
+pub type Loader = Box<dyn Fn() -> Result<(Engine, DiscordSettings), String> + Send + Sync>;
+
+/// The engine and settings in use; swapped whole on reload.
+struct Live {
+    engine: Arc<Engine>,
+    settings: Arc<DiscordSettings>,
+}
+
+/// State shared by every event, the HTTP endpoint and the signal handlers.
+pub struct Shared {
+    live: RwLock<Live>,
+    loader: Option<Loader>,
+    pub metrics: Arc<Metrics>,
+    unanswered: Option<UnansweredLog>,
+    cooldown: Mutex<cooldown::Cooldown>,
+    in_flight: AtomicUsize,
+    stopping: AtomicBool,
+}
+
+impl Shared {
+    /// `loader`, when given, is what a reload calls. Fails only if the unanswered-question log
+    /// cannot be opened.
+    pub fn new(
+        engine: Engine,
+        settings: DiscordSettings,
+        operations: &Operations,
+        loader: Option<Loader>,
+    ) -> std::io::Result<Arc<Shared>> {
+        let unanswered = match &operations.unanswered_file {
+            Some(path) => Some(UnansweredLog::open(path, operations.unanswered_user_ids)?),
+            None => None,
+        };
+        Ok(Arc::new(Shared {
+            cooldown: Mutex::new(cooldown_for(&settings)),
+            live: RwLock::new(Live {
+                engine: Arc::new(engine),
+                settings: Arc::new(settings),
+            }),
+            loader,
+            metrics: Arc::new(Metrics::new()),
+            unanswered,
+            in_flight: AtomicUsize::new(0),
+            stopping: AtomicBool::new(false),
+        }))
+    }
+
+    pub fn engine(&self) -> Arc<Engine> {
+        match self.live.read() {
+            Ok(l) => Arc::clone(&l.engine),
+            Err(p) => Arc::clone(&p.into_inner().engine),
+        }
+    }
+
+    pub fn settings(&self) -> Arc<DiscordSettings> {
+        match self.live.read() {
+            Ok(l) => Arc::clone(&l.settings),
+            Err(p) => Arc::clone(&p.into_inner().settings),
+        }
+    }
+
+    /// Re-reads the configuration, article and knowledge; swaps them in only when all are
+    /// valid, else keeps the running version and says why. Gateway settings (development
+    /// guild, shards, intents) take effect at the next restart.
+    pub fn reload(&self) -> Result<String, String> {
+        let Some(loader) = &self.loader else {
+            return Err("this bot runs the built-in configuration; nothing to reload".into());
+        };
+        let result = loader();
+        self.metrics.reloaded(result.is_ok());
+        let (engine, settings) = result.map_err(|e| {
+            tracing::error!(error = %e, "reload failed; keeping the running configuration");
+            e
+        })?;
+        let sentences = engine.article().sentences.len();
+        if let Ok(mut c) = self.cooldown.lock() {
+            *c = cooldown_for(&settings);
+        }
+        if let Ok(mut live) = self.live.write() {
+            *live = Live {
+                engine: Arc::new(engine),
+                settings: Arc::new(settings),
+            };
+        }
+        tracing::info!(sentences, "configuration reloaded");
+        Ok(format!("Reloaded: the article has {sentences} sentences."))
+    }
+
+    /// Stops taking new questions; the ones in flight still get their replies.
+    pub fn stop_taking_questions(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+    }
+
+    /// Waits until no question is in flight, at most `limit`.
+    pub async fn drain(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        while self.in_flight.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Starts handling one question; `None` once shutting down.
+    fn begin(&self) -> Option<InFlight<'_>> {
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        if self.stopping.load(Ordering::SeqCst) {
+            self.in_flight.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(InFlight {
+            shared: self,
+            started: Instant::now(),
+        })
+    }
+
+    /// The cooldown's verdict for one question of `user`.
+    fn cooldown(&self, user: UserId) -> cooldown::Verdict {
+        match self.cooldown.lock() {
+            Ok(mut c) => c.check(user.get(), Instant::now()),
+            // A panic elsewhere poisoned the lock; answering beats refusing.
+            Err(_) => cooldown::Verdict::Answer,
+        }
+    }
+
+    /// Counts a question once its reply went out (or failed), and logs it if unanswered.
+    fn finished(&self, q: &Question<'_>, outcome: Outcome, delivered: bool, started: Instant) {
+        self.metrics.question(outcome, q.source, started.elapsed());
+        if !delivered {
+            self.metrics.reply_failed();
+        }
+        if outcome == Outcome::Abstained
+            && let Some(log) = &self.unanswered
+        {
+            let source = match q.source {
+                Source::Chat => "chat",
+                Source::Slash => "slash",
+                Source::Button => "button",
+            };
+            log.record(source, q.channel, q.user, q.text);
+        }
+    }
+}
+
+fn cooldown_for(settings: &DiscordSettings) -> cooldown::Cooldown {
+    cooldown::Cooldown::new(
+        settings.cooldown_questions,
+        Duration::from_secs(settings.cooldown_seconds),
+    )
+}
+
+/// A question being handled; dropping it marks it done.
+struct InFlight<'a> {
+    shared: &'a Shared,
+    started: Instant,
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// What the metrics and the unanswered log need to know of a question.
+struct Question<'a> {
+    source: Source,
+    channel: u64,
+    user: u64,
+    text: &'a str,
+}
+
+/// The outcome an answer counts as.
+fn outcome_of(answer: &crate::answer::Answer) -> Outcome {
+    if answer.answered() {
+        Outcome::Answered
+    } else {
+        Outcome::Abstained
+    }
+}
+
 /// The gateway intents the settings need: guild and direct messages always; the privileged
 /// Message Content intent only when the bot must read messages that don't mention it.
 pub fn intents(settings: &DiscordSettings) -> GatewayIntents {
@@ -66,11 +247,12 @@ pub fn intents(settings: &DiscordSettings) -> GatewayIntents {
     i
 }
 
-/// Connects to Discord and answers until `shutdown` completes (then closes the gateway cleanly)
-/// or the connection fails for good.
+/// Connects to Discord and answers until `shutdown` completes — then stops taking questions,
+/// finishes the replies in flight and closes the gateway cleanly — or the token is rejected.
+/// Other connection failures are retried with a growing pause (Discord allows about 1000
+/// gateway logins a day, so a crash loop must not spend them).
 pub async fn run(
-    engine: Arc<Engine>,
-    settings: DiscordSettings,
+    shared: Arc<Shared>,
     options: Options,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), RunError> {
@@ -78,16 +260,18 @@ pub async fn run(
         .api_base
         .clone()
         .unwrap_or_else(|| "https://discord.com".to_string());
-    let mut http = HttpBuilder::new(&options.token);
-    if let Some(base) = &options.api_base {
-        // serenity's own rate limiter ignores the proxy, so it is off with one; replies honour
-        // 429 answers themselves (see `commands::send`).
-        http = http
-            .proxy(base.trim_end_matches('/'))
-            .ratelimiter_disabled(true);
-    }
-    let http = http.build();
-
+    let build_http = || {
+        let mut http = HttpBuilder::new(&options.token);
+        if let Some(base) = &options.api_base {
+            // serenity's own rate limiter ignores the proxy, so it is off with one; replies
+            // then honour 429 answers themselves (see `commands::send`).
+            http = http
+                .proxy(base.trim_end_matches('/'))
+                .ratelimiter_disabled(true);
+        }
+        http.build()
+    };
+    let http = build_http();
     let me = match http.get_current_user().await {
         Ok(me) => me,
         Err(e) if status(&e) == Some(401) => return Err(RunError::Unauthorized),
@@ -110,23 +294,92 @@ pub async fn run(
     }
     tracing::info!(bot = %me.name, id = %me.id, "logged in");
 
-    let handler = Handler::new(engine, settings.clone(), me.id);
-    let mut client = ClientBuilder::new_with_http(http, intents(&settings))
-        .event_handler(handler)
-        .await
-        .map_err(|e| RunError::Gateway(e.to_string()))?;
-    let shards = Arc::clone(&client.shard_manager);
-    tokio::spawn(async move {
-        shutdown.await;
-        tracing::info!("shutting down: closing the gateway");
-        shards.shutdown_all().await;
-    });
-    match client.start().await {
-        Ok(()) => Ok(()),
-        Err(serenity::Error::Gateway(serenity::gateway::GatewayError::InvalidAuthentication)) => {
-            Err(RunError::Unauthorized)
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    {
+        let shared = Arc::clone(&shared);
+        tokio::spawn(async move {
+            shutdown.await;
+            tracing::info!("shutting down: no new questions, finishing replies in flight");
+            shared.stop_taking_questions();
+            shared.drain(Duration::from_secs(5)).await;
+            let _ = stop_tx.send(true);
+        });
+    }
+
+    let mut pause = Duration::from_secs(5);
+    loop {
+        let settings = shared.settings();
+        let handler = Handler {
+            shared: Arc::clone(&shared),
+            bot: me.id,
+            registered: AtomicBool::new(false),
+        };
+        let mut client = ClientBuilder::new_with_http(build_http(), intents(&settings))
+            .event_handler(handler)
+            .await
+            .map_err(|e| RunError::Gateway(e.to_string()))?;
+        let shards = Arc::clone(&client.shard_manager);
+        // Every second: which shards are still connected (a lost connection may end a shard
+        // runner without any event) and their heartbeat latency, for /healthz and /metrics.
+        let latency = {
+            let (shards, metrics) = (Arc::clone(&shards), Arc::clone(&shared.metrics));
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    let runners = shards.runners.lock().await;
+                    for id in metrics.shard_ids() {
+                        match runners.get(&ShardId(id)) {
+                            Some(info) => {
+                                if info.stage != ConnectionStage::Connected {
+                                    metrics.shard(id, false, None);
+                                }
+                                if let Some(l) = info.latency {
+                                    metrics.shard_latency(id, l);
+                                }
+                            }
+                            None => metrics.shard(id, false, None),
+                        }
+                    }
+                }
+            })
+        };
+        let mut stop = stop_rx.clone();
+        let closer = tokio::spawn(async move {
+            let _ = stop.wait_for(|s| *s).await;
+            tracing::info!("closing the gateway");
+            shards.shutdown_all().await;
+        });
+        let started = Instant::now();
+        let result = match settings.shards {
+            Shards::Single => client.start().await,
+            Shards::Auto => client.start_autosharded().await,
+            // serenity takes the range's end as the last shard to run.
+            Shards::Range { first, last, total } => {
+                client.start_shard_range(first..last, total).await
+            }
+        };
+        closer.abort();
+        latency.abort();
+        if *stop_rx.borrow() {
+            return Ok(());
         }
-        Err(e) => Err(RunError::Gateway(e.to_string())),
+        let reason = match result {
+            Ok(()) => "the gateway connection ended".to_string(),
+            Err(serenity::Error::Gateway(
+                serenity::gateway::GatewayError::InvalidAuthentication,
+            )) => return Err(RunError::Unauthorized),
+            Err(e) => e.to_string(),
+        };
+        if started.elapsed() > Duration::from_secs(600) {
+            pause = Duration::from_secs(5);
+        }
+        tracing::warn!(%reason, retry_in = ?pause, "connection lost; reconnecting");
+        let mut stop = stop_rx.clone();
+        tokio::select! {
+            _ = tokio::time::sleep(pause) => {}
+            _ = stop.wait_for(|s| *s) => return Ok(()),
+        }
+        pause = (pause * 2).min(Duration::from_secs(300));
     }
 }
 
@@ -140,47 +393,38 @@ pub fn status(e: &serenity::Error) -> Option<u16> {
     }
 }
 
-/// The event handler: shared state for every event.
+/// The event handler.
 pub struct Handler {
-    engine: Arc<Engine>,
-    settings: DiscordSettings,
+    shared: Arc<Shared>,
     bot: UserId,
-    cooldown: Mutex<cooldown::Cooldown>,
-    registered: OnceLock<()>,
-}
-
-impl Handler {
-    pub fn new(engine: Arc<Engine>, settings: DiscordSettings, bot: UserId) -> Handler {
-        let cooldown = cooldown::Cooldown::new(
-            settings.cooldown_questions,
-            Duration::from_secs(settings.cooldown_seconds),
-        );
-        Handler {
-            engine,
-            settings,
-            bot,
-            cooldown: Mutex::new(cooldown),
-            registered: OnceLock::new(),
-        }
-    }
-
-    /// The cooldown's verdict for one question of `user`.
-    fn cooldown(&self, user: UserId) -> cooldown::Verdict {
-        match self.cooldown.lock() {
-            Ok(mut c) => c.check(user.get(), std::time::Instant::now()),
-            // A panic elsewhere poisoned the lock; answering beats refusing.
-            Err(_) => cooldown::Verdict::Answer,
-        }
-    }
+    registered: AtomicBool,
 }
 
 #[async_trait]
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
-        tracing::info!(guilds = ready.guilds.len(), "gateway ready");
-        if self.registered.set(()).is_ok() {
-            commands::register(&ctx, self.settings.dev_guild).await;
+        tracing::info!(
+            guilds = ready.guilds.len(),
+            shard = ctx.shard_id.0,
+            "gateway ready"
+        );
+        self.shared.metrics.shard(ctx.shard_id.0, true, None);
+        if !self.registered.swap(true, Ordering::SeqCst) {
+            commands::register(&ctx, self.shared.settings().dev_guild).await;
         }
+    }
+
+    async fn resume(&self, ctx: Context, _: ResumedEvent) {
+        self.shared.metrics.shard(ctx.shard_id.0, true, None);
+    }
+
+    async fn shard_stage_update(&self, ctx: Context, event: ShardStageUpdateEvent) {
+        tracing::info!(shard = event.shard_id.0, stage = %event.new, "gateway stage");
+        // Connected is confirmed by READY or RESUMED; any other stage is not connected.
+        if !matches!(event.new, ConnectionStage::Connected) {
+            self.shared.metrics.shard(event.shard_id.0, false, None);
+        }
+        let _ = ctx;
     }
 
     async fn message(&self, ctx: Context, msg: Message) {

@@ -557,6 +557,16 @@ pub fn paragraph(engine: &Engine, number: usize) -> Reply {
     .fit()
 }
 
+/// A short notice to the person who asked only.
+pub fn notice(text: &str) -> Reply {
+    Reply {
+        content: Some(text.to_string()),
+        ephemeral: true,
+        ..Reply::default()
+    }
+    .fit()
+}
+
 /// The one notice a user gets when asking faster than the cooldown allows.
 pub fn slow_down(wait_seconds: u64) -> Reply {
     Reply {

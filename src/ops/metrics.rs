@@ -115,6 +115,23 @@ impl Metrics {
         }
     }
 
+    /// The shards seen so far.
+    pub fn shard_ids(&self) -> Vec<u32> {
+        self.shards
+            .lock()
+            .map(|s| s.keys().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// Records a shard's heartbeat latency without changing its connection state.
+    pub fn shard_latency(&self, id: u32, latency: Duration) {
+        if let Ok(mut shards) = self.shards.lock()
+            && let Some(s) = shards.get_mut(&id)
+        {
+            s.latency = Some(latency);
+        }
+    }
+
     /// Healthy: at least one shard, and every shard of this process connected and ready.
     pub fn healthy(&self) -> bool {
         self.shards
@@ -215,7 +232,9 @@ mod tests {
         m.question(Outcome::Abstained, Source::Slash, Duration::from_millis(30));
         let text = m.render();
         assert!(text.contains("citebot_questions_total{outcome=\"answered\",source=\"chat\"} 1\n"));
-        assert!(text.contains("citebot_questions_total{outcome=\"abstained\",source=\"slash\"} 1\n"));
+        assert!(
+            text.contains("citebot_questions_total{outcome=\"abstained\",source=\"slash\"} 1\n")
+        );
         assert!(text.contains("citebot_answer_latency_seconds_bucket{le=\"0.001\"} 1\n"));
         assert!(text.contains("citebot_answer_latency_seconds_bucket{le=\"0.05\"} 2\n"));
         assert!(text.contains("citebot_answer_latency_seconds_count 2\n"));

@@ -45,11 +45,7 @@ async fn answer(mut stream: TcpStream, metrics: &Metrics) -> std::io::Result<()>
             "not connected to Discord\n".to_string(),
             "text/plain",
         ),
-        ("GET", "/metrics") => (
-            "200 OK",
-            metrics.render(),
-            "text/plain; version=0.0.4",
-        ),
+        ("GET", "/metrics") => ("200 OK", metrics.render(), "text/plain; version=0.0.4"),
         ("GET", _) => ("404 Not Found", "not found\n".to_string(), "text/plain"),
         _ => (
             "405 Method Not Allowed",
