@@ -1,5 +1,6 @@
 //! The `citebot` command: parse the subcommand, load the configuration, call the library, map
-//! errors to exit codes (0 ok, 1 failure such as an invalid config, 2 usage error).
+//! errors to exit codes (0 ok, 1 failure such as an invalid config, 2 usage error or missing
+//! token, 3 token rejected by Discord).
 
 use citebot::{Config, Engine, answer, discord, eval};
 use std::io::{BufRead, Write};
@@ -227,25 +228,46 @@ fn run(args: &Args) -> ExitCode {
                     ));
                 }
                 Err(e) => {
-                    return Err(format!(
+                    return Err(RunFailure::Listen(format!(
                         "cannot listen on {addr} for /healthz and /metrics: {e}"
-                    ));
+                    )));
                 }
             }
         }
         spawn_reload_on_sighup(std::sync::Arc::clone(&shared));
         discord::run(shared, options, shutdown_signal())
             .await
-            .map_err(|e| e.to_string())
+            .map_err(RunFailure::Discord)
     });
     match result {
         Ok(()) => {
             tracing::info!("stopped");
             ExitCode::SUCCESS
         }
+        // A rejected token has its own exit code, so a service manager does not restart-loop.
+        Err(RunFailure::Discord(e @ discord::RunError::Unauthorized)) => {
+            eprintln!("citebot: {e}");
+            ExitCode::from(3)
+        }
         Err(e) => {
             eprintln!("citebot: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Why `citebot run` stopped with an error.
+#[derive(Debug)]
+enum RunFailure {
+    Listen(String),
+    Discord(discord::RunError),
+}
+
+impl std::fmt::Display for RunFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunFailure::Listen(e) => f.write_str(e),
+            RunFailure::Discord(e) => write!(f, "{e}"),
         }
     }
 }

@@ -693,6 +693,33 @@ async fn the_binary_connects_through_discord_api_base_and_stops_on_sigterm() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_exits_3_when_discord_rejects_the_token() {
+    let fake = FakeDiscord::start_rejecting().await;
+    let out = tokio::time::timeout(
+        fake::PATIENCE,
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_citebot"))
+            .arg("run")
+            .env("DISCORD_TOKEN", "not-the-right-token")
+            .env("DISCORD_API_BASE", &fake.base)
+            .env_remove("CITEBOT_CONFIG")
+            .output(),
+    )
+    .await
+    .expect("citebot gives up at once")
+    .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Discord rejected the token (401 Unauthorized)"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("not-the-right-token"),
+        "the token was printed: {err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rejected_token_is_a_clear_error_not_a_retry_loop() {
     let fake = FakeDiscord::start_rejecting().await;
     let options = Options {
