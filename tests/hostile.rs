@@ -2,6 +2,7 @@
 //! never repeats a mention that could ping anyone.
 
 use crate::helpers::engine;
+use citebot::discord::render;
 
 /// Named hostile inputs; none of them is answerable from the article.
 const HOSTILE: &[(&str, &str)] = &[
@@ -162,5 +163,45 @@ fn arbitrary_unicode_never_panics_and_every_citation_is_verbatim() {
             assert_eq!(s.text, c.text);
         }
         assert!(!a.text.contains("@everyone") && !a.text.contains("<@"));
+        // The Discord reply built from it stays within Discord's limits and pings no one.
+        let reply = render::answer(&a, e.meta());
+        assert_within_limits(&reply, &q);
+        // Echoing the raw question (the worst case) is defused too.
+        let echo = render::Reply {
+            content: Some(q.clone()),
+            ..render::Reply::default()
+        }
+        .fit();
+        assert_within_limits(&echo, &q);
     }
+}
+
+/// Discord's limits and no live mention, for any reply.
+fn assert_within_limits(r: &render::Reply, q: &str) {
+    use render::limits::*;
+    let live = |s: &str| s.contains("@everyone") || s.contains("@here") || s.contains("<@");
+    if let Some(c) = &r.content {
+        assert!(c.chars().count() <= CONTENT && !c.is_empty(), "{q:?}");
+        assert!(!live(c), "live mention in {c:?}");
+    }
+    if let Some(e) = &r.embed {
+        let total = e.title.as_deref().map_or(0, |t| t.chars().count())
+            + e.description.chars().count()
+            + e.footer.as_deref().map_or(0, |f| f.chars().count())
+            + e.fields
+                .iter()
+                .map(|(n, v)| n.chars().count() + v.chars().count())
+                .sum::<usize>();
+        assert!(
+            total <= EMBED_TOTAL && e.description.chars().count() <= DESCRIPTION,
+            "{q:?}"
+        );
+        assert!(e.fields.len() <= FIELDS);
+        for (n, v) in &e.fields {
+            assert!(n.chars().count() <= FIELD_NAME && v.chars().count() <= FIELD_VALUE);
+            assert!(!live(n) && !live(v));
+        }
+        assert!(!live(&e.description) && !e.title.as_deref().is_some_and(live));
+    }
+    assert!(r.buttons.len() <= BUTTONS_PER_ROW);
 }

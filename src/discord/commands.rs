@@ -282,6 +282,21 @@ fn filter(items: Vec<String>, typed: &str) -> Vec<String> {
         .collect()
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn a_panic_while_answering_becomes_an_apology() {
+        let engine = Engine::new(&Config::builtin()).unwrap();
+        let reply = answer_safely(&engine, |_| panic!("boom"));
+        assert_eq!(reply, render::apology());
+        let ok = answer_safely(&engine, |e| render::source(e));
+        assert_ne!(ok, render::apology());
+    }
+}
+
 async fn on_component(h: &Handler, ctx: &Context, c: &ComponentInteraction) {
     let shared = &h.shared;
     let Some(flight) = shared.begin() else {
