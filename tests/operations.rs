@@ -106,7 +106,12 @@ async fn healthz_follows_the_gateway_and_metrics_count_questions() {
     let metrics = loop {
         let (status, body) = get(addr, "/metrics").await;
         assert_eq!(status, 200);
-        if body.contains("citebot_questions_total{outcome=\"answered\",source=\"slash\"} 1\n") {
+        let want = [
+            "citebot_questions_total{outcome=\"answered\",source=\"slash\"} 1\n",
+            "citebot_questions_total{outcome=\"answered\",source=\"chat\"} 1\n",
+            "citebot_questions_total{outcome=\"abstained\",source=\"chat\"} 1\n",
+        ];
+        if want.iter().all(|w| body.contains(w)) {
             break body;
         }
         assert!(Instant::now() < deadline, "{body}");

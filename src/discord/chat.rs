@@ -1,12 +1,12 @@
 //! Chat: which messages are questions (a mention, a direct message, a message in a listed
 //! channel, or one starting with the prefix), and the reply to them.
 
-use super::commands::{answer_safely, send};
+use super::commands::{answer_safely, deliver};
 use super::render;
 use super::{Handler, Question, cooldown::Verdict, outcome_of};
 use crate::config::DiscordSettings;
 use crate::ops::{Outcome, Source};
-use serenity::all::{Context, Message, UserId};
+use serenity::all::{Message, UserId};
 use std::time::Duration;
 
 /// How long a reply may take before the bot shows "typing".
@@ -51,7 +51,7 @@ pub fn question_in(
     Some(prefixed.unwrap_or(without_mention).trim().to_string())
 }
 
-pub async fn on_message(h: &Handler, ctx: &Context, msg: &Message) {
+pub async fn on_message(h: &Handler, msg: &Message) {
     let shared = &h.shared;
     let settings = shared.settings();
     let origin = Origin {
@@ -80,15 +80,17 @@ pub async fn on_message(h: &Handler, ctx: &Context, msg: &Message) {
         Verdict::Notify { wait } => render::slow_down(wait.as_secs().max(1)),
         Verdict::Ignore => return,
     };
-    let sending = send(&shared.metrics, "chat reply", || {
-        msg.channel_id
-            .send_message(&ctx.http, reply.message().reference_message(msg))
-    });
+    let channel = msg.channel_id;
+    let route = format!("channels/{channel}/messages");
+    let path = format!("/channels/{channel}/messages");
+    let body = reply.message().reference_message(msg);
+    let sending = deliver(&h.rest, &route, &path, &body);
     tokio::pin!(sending);
     let delivered = tokio::select! {
         ok = &mut sending => ok,
         _ = tokio::time::sleep(TYPING_AFTER) => {
-            let _ = msg.channel_id.broadcast_typing(&ctx.http).await;
+            let typing = format!("/channels/{channel}/typing");
+            deliver(&h.rest, "typing", &typing, &serde_json::json!({})).await;
             sending.await
         }
     };

@@ -2,17 +2,17 @@
 //! text people see in Discord) and their handling — translate in, call the engine, send out.
 
 use super::render::{self, Action, Reply};
+use super::rest::Rest;
 use super::{Handler, Question, cooldown::Verdict};
 use crate::engine::Engine;
-use crate::ops::{Metrics, Outcome, Source};
+use crate::ops::{Outcome, Source};
+use serde::Serialize;
 use serenity::all::{
     CommandInteraction, CommandOptionType, ComponentInteraction, Context,
     CreateAutocompleteResponse, CreateCommand, CreateCommandOption, CreateInteractionResponse,
-    GuildId, Interaction, Permissions, ResolvedValue,
+    GuildId, Interaction, InteractionId, Permissions, ResolvedValue,
 };
-use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::time::Duration;
 
 /// The slash commands, as registered with Discord.
 pub fn definitions() -> Vec<CreateCommand> {
@@ -85,33 +85,21 @@ pub async fn register(ctx: &Context, dev_guild: Option<u64>) {
     }
 }
 
-/// Runs a REST call, retrying a rate-limited (429) or failed (5xx, network) attempt a few times
-/// with growing pauses. Returns whether it finally succeeded.
-pub async fn send<F, Fut, T>(metrics: &Metrics, what: &str, mut call: F) -> bool
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = serenity::Result<T>>,
-{
-    let mut pause = Duration::from_millis(250);
-    for attempt in 1..=4 {
-        match call().await {
-            Ok(_) => return true,
-            Err(e) => {
-                let status = super::status(&e);
-                if status == Some(429) {
-                    metrics.rate_limited();
-                }
-                let retry = matches!(status, Some(429) | Some(500..=599) | None);
-                tracing::warn!(what, attempt, status = ?status, error = %e, "reply failed");
-                if !retry || attempt == 4 {
-                    return false;
-                }
-                tokio::time::sleep(pause).await;
-                pause *= 2;
-            }
+/// Sends one reply through the reply client; a failure (after its retries) is logged and
+/// reported as `false`.
+pub async fn deliver(rest: &Rest, route: &str, path: &str, body: &impl Serialize) -> bool {
+    match rest.post(route, path, body).await {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(route, error = %e, "reply not delivered");
+            false
         }
     }
-    false
+}
+
+/// The path of an interaction's callback.
+fn callback_path(id: InteractionId, token: &str) -> String {
+    format!("/interactions/{id}/{token}/callback")
 }
 
 /// Asks the engine, turning a panic into an apology instead of a lost question.
@@ -125,11 +113,11 @@ pub fn answer_safely(engine: &Engine, f: impl FnOnce(&Engine) -> Reply) -> Reply
     }
 }
 
-pub async fn on_interaction(h: &Handler, ctx: &Context, interaction: Interaction) {
+pub async fn on_interaction(h: &Handler, interaction: Interaction) {
     match interaction {
-        Interaction::Command(cmd) => on_command(h, ctx, &cmd).await,
-        Interaction::Autocomplete(cmd) => on_autocomplete(h, ctx, &cmd).await,
-        Interaction::Component(c) => on_component(h, ctx, &c).await,
+        Interaction::Command(cmd) => on_command(h, &cmd).await,
+        Interaction::Autocomplete(cmd) => on_autocomplete(h, &cmd).await,
+        Interaction::Component(c) => on_component(h, &c).await,
         _ => {}
     }
 }
@@ -141,17 +129,18 @@ fn string_option<'a>(cmd: &'a CommandInteraction, name: &str) -> Option<&'a str>
     })
 }
 
-async fn respond(h: &Handler, ctx: &Context, cmd: &CommandInteraction, reply: &Reply) -> bool {
-    send(&h.shared.metrics, "interaction response", || {
-        cmd.create_response(
-            &ctx.http,
-            CreateInteractionResponse::Message(reply.interaction()),
-        )
-    })
+async fn respond(h: &Handler, cmd: &CommandInteraction, reply: &Reply) -> bool {
+    let body = CreateInteractionResponse::Message(reply.interaction());
+    deliver(
+        &h.rest,
+        "interaction",
+        &callback_path(cmd.id, &cmd.token),
+        &body,
+    )
     .await
 }
 
-async fn on_command(h: &Handler, ctx: &Context, cmd: &CommandInteraction) {
+async fn on_command(h: &Handler, cmd: &CommandInteraction) {
     let shared = &h.shared;
     let name = cmd.data.name.as_str();
     if name == "reload" {
@@ -165,13 +154,12 @@ async fn on_command(h: &Handler, ctx: &Context, cmd: &CommandInteraction) {
         } else {
             render::notice("Only the bot's owners can reload it.")
         };
-        respond(h, ctx, cmd, &reply).await;
+        respond(h, cmd, &reply).await;
         return;
     }
     let Some(flight) = shared.begin() else {
         respond(
             h,
-            ctx,
             cmd,
             &render::notice("The bot is restarting; please ask again in a moment."),
         )
@@ -184,11 +172,11 @@ async fn on_command(h: &Handler, ctx: &Context, cmd: &CommandInteraction) {
             // Interactions must be answered, so a repeat offender gets the notice again,
             // privately.
             Verdict::Notify { wait } => {
-                respond(h, ctx, cmd, &render::slow_down(wait.as_secs().max(1))).await;
+                respond(h, cmd, &render::slow_down(wait.as_secs().max(1))).await;
                 return;
             }
             Verdict::Ignore => {
-                respond(h, ctx, cmd, &render::slow_down(1)).await;
+                respond(h, cmd, &render::slow_down(1)).await;
                 return;
             }
         }
@@ -228,7 +216,7 @@ async fn on_command(h: &Handler, ctx: &Context, cmd: &CommandInteraction) {
     if reply == render::apology() {
         outcome = Outcome::Error;
     }
-    let delivered = respond(h, ctx, cmd, &reply).await;
+    let delivered = respond(h, cmd, &reply).await;
     if matches!(name, "ask" | "quote" | "facts") {
         let q = Question {
             source: Source::Slash,
@@ -240,7 +228,7 @@ async fn on_command(h: &Handler, ctx: &Context, cmd: &CommandInteraction) {
     }
 }
 
-async fn on_autocomplete(h: &Handler, ctx: &Context, cmd: &CommandInteraction) {
+async fn on_autocomplete(h: &Handler, cmd: &CommandInteraction) {
     let Some(focused) = cmd.data.autocomplete() else {
         return;
     };
@@ -264,12 +252,13 @@ async fn on_autocomplete(h: &Handler, ctx: &Context, cmd: &CommandInteraction) {
         let c = render::cut(&c, render::limits::CHOICE);
         response = response.add_string_choice(c.clone(), c);
     }
-    send(&h.shared.metrics, "autocomplete", || {
-        cmd.create_response(
-            &ctx.http,
-            CreateInteractionResponse::Autocomplete(response.clone()),
-        )
-    })
+    let body = CreateInteractionResponse::Autocomplete(response);
+    deliver(
+        &h.rest,
+        "interaction",
+        &callback_path(cmd.id, &cmd.token),
+        &body,
+    )
     .await;
 }
 
@@ -282,22 +271,7 @@ fn filter(items: Vec<String>, typed: &str) -> Vec<String> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::Config;
-
-    #[test]
-    fn a_panic_while_answering_becomes_an_apology() {
-        let engine = Engine::new(&Config::builtin()).unwrap();
-        let reply = answer_safely(&engine, |_| panic!("boom"));
-        assert_eq!(reply, render::apology());
-        let ok = answer_safely(&engine, |e| render::source(e));
-        assert_ne!(ok, render::apology());
-    }
-}
-
-async fn on_component(h: &Handler, ctx: &Context, c: &ComponentInteraction) {
+async fn on_component(h: &Handler, c: &ComponentInteraction) {
     let shared = &h.shared;
     let Some(flight) = shared.begin() else {
         return;
@@ -318,12 +292,13 @@ async fn on_component(h: &Handler, ctx: &Context, c: &ComponentInteraction) {
             return;
         }
     };
-    let delivered = send(&shared.metrics, "button response", || {
-        c.create_response(
-            &ctx.http,
-            CreateInteractionResponse::Message(reply.interaction()),
-        )
-    })
+    let body = CreateInteractionResponse::Message(reply.interaction());
+    let delivered = deliver(
+        &h.rest,
+        "interaction",
+        &callback_path(c.id, &c.token),
+        &body,
+    )
     .await;
     let q = Question {
         source: Source::Button,
@@ -337,4 +312,19 @@ async fn on_component(h: &Handler, ctx: &Context, c: &ComponentInteraction) {
         Outcome::Answered
     };
     shared.finished(&q, outcome, delivered, flight.started);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn a_panic_while_answering_becomes_an_apology() {
+        let engine = Engine::new(&Config::builtin()).unwrap();
+        let reply = answer_safely(&engine, |_| panic!("boom"));
+        assert_eq!(reply, render::apology());
+        let ok = answer_safely(&engine, render::source);
+        assert_ne!(ok, render::apology());
+    }
 }

@@ -11,6 +11,7 @@ pub mod chat;
 pub mod commands;
 pub mod cooldown;
 pub mod render;
+pub mod rest;
 
 use crate::config::{DiscordSettings, Operations, Shards};
 use crate::engine::Engine;
@@ -294,6 +295,11 @@ pub async fn run(
     }
     tracing::info!(bot = %me.name, id = %me.id, "logged in");
 
+    let rest = Arc::new(rest::Rest::new(
+        &base,
+        &options.token,
+        Arc::clone(&shared.metrics),
+    ));
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     {
         let shared = Arc::clone(&shared);
@@ -311,6 +317,7 @@ pub async fn run(
         let settings = shared.settings();
         let handler = Handler {
             shared: Arc::clone(&shared),
+            rest: Arc::clone(&rest),
             bot: me.id,
             registered: AtomicBool::new(false),
         };
@@ -396,6 +403,7 @@ pub fn status(e: &serenity::Error) -> Option<u16> {
 /// The event handler.
 pub struct Handler {
     shared: Arc<Shared>,
+    rest: Arc<rest::Rest>,
     bot: UserId,
     registered: AtomicBool,
 }
@@ -427,11 +435,11 @@ impl EventHandler for Handler {
         let _ = ctx;
     }
 
-    async fn message(&self, ctx: Context, msg: Message) {
-        chat::on_message(self, &ctx, &msg).await;
+    async fn message(&self, _: Context, msg: Message) {
+        chat::on_message(self, &msg).await;
     }
 
-    async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
-        commands::on_interaction(self, &ctx, interaction).await;
+    async fn interaction_create(&self, _: Context, interaction: Interaction) {
+        commands::on_interaction(self, interaction).await;
     }
 }
