@@ -49,9 +49,41 @@ struct State {
     message_delay: Duration,
     /// Requests as they arrive (method and path), before any delay.
     arrivals: Vec<(String, String)>,
+    /// When each request arrived, in the same order.
+    arrival_times: Vec<Instant>,
+    /// Faults to answer matching requests with: (method, path fragment, fault, times left).
+    faults: Vec<(String, String, Fault, usize)>,
     /// While set, gateway connections are accepted and closed at once (Discord unreachable).
     refuse_gateway: bool,
     resumes: usize,
+    /// The connected session's outbox, once it is ready (READY or RESUMED sent).
+    gateway: Option<mpsc::UnboundedSender<Value>>,
+    /// Every dispatch sent or queued, for replay on RESUME.
+    history: Vec<Value>,
+    /// Dispatches queued while no session was ready.
+    pending: Vec<Value>,
+}
+
+/// Ways a gateway session breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GatewayFault {
+    /// A close frame with this code.
+    Close(u16),
+    /// The TCP connection reset, no close frame.
+    Abort,
+    /// Op 7: Discord asks the client to reconnect (and resume).
+    Reconnect,
+    /// Op 9: the session is invalid; `true` if it may be resumed.
+    InvalidSession(bool),
+}
+
+/// A failure the fake answers with instead of doing what was asked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Fault {
+    /// 429 with this `retry_after` (seconds), for the route or for everything.
+    RateLimited { retry_after: f64, global: bool },
+    /// A server error with this status (500, 502...).
+    Status(u16),
 }
 
 /// The running fake. Dropping it leaves its tasks to end with the test's runtime.
@@ -59,7 +91,6 @@ pub struct FakeDiscord {
     pub base: String,
     state: Arc<Mutex<State>>,
     changed: Arc<Notify>,
-    gateway: Arc<Mutex<Option<mpsc::UnboundedSender<Value>>>>,
 }
 
 impl FakeDiscord {
@@ -82,7 +113,6 @@ impl FakeDiscord {
             ..State::default()
         }));
         let changed = Arc::new(Notify::new());
-        let gateway: Arc<Mutex<Option<mpsc::UnboundedSender<Value>>>> = Arc::new(Mutex::new(None));
         {
             let (state, changed, ws_url) = (state.clone(), changed.clone(), ws_url.clone());
             tokio::spawn(async move {
@@ -93,12 +123,11 @@ impl FakeDiscord {
             });
         }
         {
-            let (state, changed, gateway) = (state.clone(), changed.clone(), gateway.clone());
+            let (state, changed) = (state.clone(), changed.clone());
             tokio::spawn(async move {
                 while let Ok((stream, _)) = ws.accept().await {
-                    let (state, changed, gateway) =
-                        (state.clone(), changed.clone(), gateway.clone());
-                    tokio::spawn(serve_gateway(stream, state, changed, gateway));
+                    let (state, changed) = (state.clone(), changed.clone());
+                    tokio::spawn(serve_gateway(stream, state, changed));
                 }
             });
         }
@@ -106,13 +135,34 @@ impl FakeDiscord {
             base,
             state,
             changed,
-            gateway,
         }
     }
 
     /// Makes posting a channel message take `d`, like a slow Discord.
     pub fn delay_messages(&self, d: Duration) {
         self.state.lock().unwrap().message_delay = d;
+    }
+
+    /// Answers the next `times` requests whose method is `method` and whose path contains
+    /// `fragment` with `fault`.
+    pub fn inject(&self, method: &str, fragment: &str, fault: Fault, times: usize) {
+        self.state.lock().unwrap().faults.push((
+            method.to_string(),
+            fragment.to_string(),
+            fault,
+            times,
+        ));
+    }
+
+    /// When each request to a path containing `fragment` arrived.
+    pub fn arrival_times(&self, fragment: &str) -> Vec<Instant> {
+        let st = self.state.lock().unwrap();
+        st.arrivals
+            .iter()
+            .zip(&st.arrival_times)
+            .filter(|((_, p), _)| p.contains(fragment))
+            .map(|(_, t)| *t)
+            .collect()
     }
 
     /// REST requests that have arrived so far, answered or not.
@@ -124,9 +174,7 @@ impl FakeDiscord {
     /// `refuse`, turns every new one away before the websocket handshake.
     pub fn drop_gateway(&self, refuse: bool) {
         self.state.lock().unwrap().refuse_gateway = refuse;
-        if let Some(tx) = self.gateway.lock().unwrap().take() {
-            let _ = tx.send(json!({"drop": true}));
-        }
+        self.gateway_fault(GatewayFault::Close(4000));
     }
 
     /// Lets gateway connections in again.
@@ -184,17 +232,32 @@ impl FakeDiscord {
     }
 
     /// Sends a dispatch event to the connected bot.
+    /// Sends a dispatch event to the bot; while no session is ready it waits in a queue, sent
+    /// after the next READY or replayed on RESUME, as Discord does.
     pub fn dispatch(&self, event: &str, data: Value) {
-        let gw = self.gateway.lock().unwrap();
-        let tx = gw.as_ref().expect("the bot is connected to the gateway");
         let mut st = self.state.lock().unwrap();
         if event == "INTERACTION_CREATE" {
             let id = data["id"].as_str().unwrap().to_string();
             st.interactions.insert(id, (Instant::now(), false));
         }
         st.seq += 1;
-        tx.send(json!({"op": 0, "t": event, "s": st.seq, "d": data}))
-            .expect("the gateway connection is open");
+        let payload = json!({"op": 0, "t": event, "s": st.seq, "d": data});
+        st.history.push(payload.clone());
+        let sent = st
+            .gateway
+            .as_ref()
+            .is_some_and(|tx| tx.send(payload.clone()).is_ok());
+        if !sent {
+            st.pending.push(payload);
+        }
+    }
+
+    /// Breaks the bot's gateway session in one of the ways Discord's can break.
+    pub fn gateway_fault(&self, fault: GatewayFault) {
+        let st = self.state.lock().unwrap();
+        if let Some(tx) = &st.gateway {
+            let _ = tx.send(json!({"fault": format!("{fault:?}")}));
+        }
     }
 
     /// Sends a guild or direct message from a user; applies the Message Content intent rule.
@@ -415,10 +478,19 @@ async fn serve_rest(
         let path = target.split('?').next().unwrap_or("").to_string();
         let authorized =
             headers.get("authorization").map(String::as_str) == Some(&format!("Bot {TOKEN}"));
-        let delay = {
+        let (delay, fault) = {
             let mut st = state.lock().unwrap();
             st.arrivals.push((method.clone(), path.clone()));
-            st.message_delay
+            st.arrival_times.push(Instant::now());
+            let fault = st
+                .faults
+                .iter_mut()
+                .find(|(m, f, _, left)| *left > 0 && *m == method && path.contains(f.as_str()))
+                .map(|entry| {
+                    entry.3 -= 1;
+                    entry.2
+                });
+            (st.message_delay, fault)
         };
         changed.notify_waiters();
         if method == "POST" && path.ends_with("/messages") && !delay.is_zero() {
@@ -426,6 +498,17 @@ async fn serve_rest(
         }
         let (status, answer) = if reject || !authorized {
             (401, json!({"message": "401: Unauthorized", "code": 0}))
+        } else if let Some(fault) = fault {
+            match fault {
+                Fault::RateLimited {
+                    retry_after,
+                    global,
+                } => (
+                    429,
+                    json!({"message": "You are being rate limited.", "retry_after": retry_after, "global": global}),
+                ),
+                Fault::Status(s) => (s, json!({"message": "Internal Server Error", "code": 0})),
+            }
         } else {
             route(&method, &path, &body, &state, &ws_url)
         };
@@ -442,6 +525,9 @@ async fn serve_rest(
             400 => "Bad Request",
             401 => "Unauthorized",
             404 => "Not Found",
+            429 => "Too Many Requests",
+            500 => "Internal Server Error",
+            502 => "Bad Gateway",
             _ => "Other",
         };
         let text = if status == 204 {
@@ -729,12 +815,11 @@ fn check_choices(data: &Value) -> Result<(), String> {
 // ---------------------------------------------------------------------------------------------
 // Gateway
 
-async fn serve_gateway(
-    stream: TcpStream,
-    state: Arc<Mutex<State>>,
-    changed: Arc<Notify>,
-    gateway: Arc<Mutex<Option<mpsc::UnboundedSender<Value>>>>,
-) {
+async fn serve_gateway(stream: TcpStream, state: Arc<Mutex<State>>, changed: Arc<Notify>) {
+    // Dropping the socket resets the connection (a TCP abort) unless a close frame was sent.
+    // A zero linger makes the drop an immediate reset; it does not block.
+    #[allow(deprecated)]
+    let _ = stream.set_linger(Some(Duration::ZERO));
     if state.lock().unwrap().refuse_gateway {
         return; // closed before the websocket handshake, like an unreachable Discord
     }
@@ -743,7 +828,6 @@ async fn serve_gateway(
     };
     let (mut sink, mut source) = ws.split();
     let (tx, mut rx) = mpsc::unbounded_channel::<Value>();
-    *gateway.lock().unwrap() = Some(tx.clone());
     let hello = json!({"op": 10, "d": {"heartbeat_interval": 41250}});
     if sink.send(Ws::Text(hello.to_string())).await.is_err() {
         return;
@@ -751,13 +835,31 @@ async fn serve_gateway(
     loop {
         tokio::select! {
             out = rx.recv() => match out {
-                Some(v) if v.get("drop").is_some() => {
-                    // Close with 4000 (unknown error): the client may resume.
-                    let _ = sink.send(Ws::Close(Some(tokio_tungstenite::tungstenite::protocol::CloseFrame {
-                        code: 4000.into(),
-                        reason: "Unknown error.".into(),
-                    }))).await;
-                    return;
+                Some(v) if v.get("fault").is_some() => {
+                    let fault = v["fault"].as_str().unwrap_or("").to_string();
+                    let close = |code: u16, reason: &str| Ws::Close(Some(tokio_tungstenite::tungstenite::protocol::CloseFrame {
+                        code: code.into(),
+                        reason: reason.to_string().into(),
+                    }));
+                    state.lock().unwrap().gateway = None;
+                    match fault.as_str() {
+                        "Abort" => return,
+                        "Reconnect" => {
+                            let _ = sink.send(Ws::Text(json!({"op": 7, "d": null}).to_string())).await;
+                        }
+                        "InvalidSession(true)" => {
+                            let _ = sink.send(Ws::Text(json!({"op": 9, "d": true}).to_string())).await;
+                        }
+                        "InvalidSession(false)" => {
+                            let _ = sink.send(Ws::Text(json!({"op": 9, "d": false}).to_string())).await;
+                        }
+                        other => {
+                            let code = other.trim_start_matches("Close(").trim_end_matches(')').parse().unwrap_or(4000);
+                            let _ = sink.send(close(code, "Unknown error.")).await;
+                            let _ = sink.flush().await;
+                            return;
+                        }
+                    }
                 }
                 Some(v) => {
                     if sink.send(Ws::Text(v.to_string())).await.is_err() {
@@ -791,19 +893,33 @@ async fn serve_gateway(
                             let mut st = state.lock().unwrap();
                             st.identify = Some(v["d"].clone());
                             st.identifies += 1;
-                            st.seq += 1;
-                            let _ = tx.send(json!({"op": 0, "t": "READY", "s": st.seq, "d": ready()}));
-                            st.seq += 1;
-                            let _ = tx.send(json!({"op": 0, "t": "GUILD_CREATE", "s": st.seq, "d": guild()}));
+                            for (t, d) in [("READY", ready()), ("GUILD_CREATE", guild())] {
+                                st.seq += 1;
+                                let payload = json!({"op": 0, "t": t, "s": st.seq, "d": d});
+                                st.history.push(payload.clone());
+                                let _ = tx.send(payload);
+                            }
+                            // What was dispatched while no session was ready.
+                            for p in std::mem::take(&mut st.pending) {
+                                let _ = tx.send(p);
+                            }
+                            st.gateway = Some(tx.clone());
                         }
                         changed.notify_waiters();
                     }
                     Some(6) => {
-                        // RESUME: nothing was missed in these tests, so RESUMED at once.
+                        // RESUME: replay what the session missed since its last sequence number,
+                        // then RESUMED.
+                        let after = v["d"]["seq"].as_u64().unwrap_or(0);
                         let mut st = state.lock().unwrap();
                         st.resumes += 1;
+                        for p in st.history.iter().filter(|p| p["s"].as_u64().unwrap_or(0) > after) {
+                            let _ = tx.send(p.clone());
+                        }
+                        st.pending.clear();
                         st.seq += 1;
                         let _ = tx.send(json!({"op": 0, "t": "RESUMED", "s": st.seq, "d": {}}));
+                        st.gateway = Some(tx.clone());
                         drop(st);
                         changed.notify_waiters();
                     }

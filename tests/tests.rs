@@ -31,3 +31,6 @@ mod discord;
 
 /// Running the service: health, metrics, shutdown, reload, logs, the token file.
 mod operations;
+
+/// Faults on Discord's side: rate limits, server errors, dropped gateway connections.
+mod faults;
