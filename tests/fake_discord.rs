@@ -254,8 +254,9 @@ impl FakeDiscord {
 
     /// Breaks the bot's gateway session in one of the ways Discord's can break.
     pub fn gateway_fault(&self, fault: GatewayFault) {
-        let st = self.state.lock().unwrap();
-        if let Some(tx) = &st.gateway {
+        // From now on dispatches wait for the next session, as nothing more is sent on this one.
+        let mut st = self.state.lock().unwrap();
+        if let Some(tx) = st.gateway.take() {
             let _ = tx.send(json!({"fault": format!("{fault:?}")}));
         }
     }
