@@ -51,6 +51,10 @@ struct State {
     arrivals: Vec<(String, String)>,
     /// When each request arrived, in the same order.
     arrival_times: Vec<Instant>,
+    /// When a reply to a question (message id or interaction id) arrived.
+    replied_at: HashMap<String, Instant>,
+    /// When a question was dispatched.
+    asked_at: HashMap<String, Instant>,
     /// Faults to answer matching requests with: (method, path fragment, fault, times left).
     faults: Vec<(String, String, Fault, usize)>,
     /// While set, gateway connections are accepted and closed at once (Discord unreachable).
@@ -154,6 +158,23 @@ impl FakeDiscord {
         ));
     }
 
+    /// How many questions have had a reply arrive.
+    pub fn replied(&self) -> usize {
+        self.state.lock().unwrap().replied_at.len()
+    }
+
+    /// The time from dispatch to reply of each question dispatched after `since`.
+    pub fn latencies_after(&self, since: Instant) -> Vec<Duration> {
+        let st = self.state.lock().unwrap();
+        st.replied_at
+            .iter()
+            .filter_map(|(id, t)| {
+                let asked = st.asked_at.get(id).filter(|a| **a >= since)?;
+                Some(t.saturating_duration_since(*asked))
+            })
+            .collect()
+    }
+
     /// When each request to a path containing `fragment` arrived.
     pub fn arrival_times(&self, fragment: &str) -> Vec<Instant> {
         let st = self.state.lock().unwrap();
@@ -239,6 +260,9 @@ impl FakeDiscord {
         if event == "INTERACTION_CREATE" {
             let id = data["id"].as_str().unwrap().to_string();
             st.interactions.insert(id, (Instant::now(), false));
+        }
+        if let Some(id) = data["id"].as_str() {
+            st.asked_at.insert(id.to_string(), Instant::now());
         }
         st.seq += 1;
         let payload = json!({"op": 0, "t": event, "s": st.seq, "d": data});
@@ -483,6 +507,17 @@ async fn serve_rest(
             let mut st = state.lock().unwrap();
             st.arrivals.push((method.clone(), path.clone()));
             st.arrival_times.push(Instant::now());
+            let question = body["message_reference"]["message_id"]
+                .as_str()
+                .map(str::to_string)
+                .or_else(|| {
+                    path.strip_prefix("/api/v10/interactions/")
+                        .and_then(|rest| rest.split('/').next())
+                        .map(str::to_string)
+                });
+            if let Some(q) = question {
+                st.replied_at.entry(q).or_insert_with(Instant::now);
+            }
             let fault = st
                 .faults
                 .iter_mut()

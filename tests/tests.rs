@@ -34,3 +34,6 @@ mod operations;
 
 /// Faults on Discord's side: rate limits, server errors, dropped gateway connections.
 mod faults;
+
+/// 10,000 questions: exactly 10,000 replies, none lost or duplicated.
+mod load;
