@@ -234,3 +234,41 @@ async fn a_resumable_invalid_session_loses_nothing() {
 async fn a_non_resumable_invalid_session_loses_nothing() {
     exactly_once_around(GatewayFault::InvalidSession(false)).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_answer_is_deferred_within_the_deadline_then_completed() {
+    let shared = shared();
+    // Zero: every answer counts as slow, so every slash command takes the deferred path.
+    shared.set_defer_after(Duration::ZERO);
+    let bot = start_shared(shared).await;
+    let ann = bot.user("ann");
+    let interaction = fake::command(
+        &bot.fake,
+        CHANNEL,
+        &ann,
+        "ask",
+        &[("question", "how much of ukraine does russia control")],
+    );
+    let token = interaction["token"].as_str().unwrap().to_string();
+    let r = bot.interact(interaction).await;
+    assert_eq!(r["type"], 5, "acknowledged first: {r}");
+    let original = format!(
+        "/api/v10/webhooks/{}/{token}/messages/@original",
+        fake::APP_ID
+    );
+    let edit = bot
+        .fake
+        .wait_for(1, |r| r.method == "PATCH" && r.path == original)
+        .await;
+    assert_eq!(edit[0].status, 200);
+    assert!(
+        description(&edit[0].body).contains("around 20% of Ukraine’s territory"),
+        "{:?}",
+        edit[0].body
+    );
+    assert_eq!(
+        edit[0].body["allowed_mentions"]["parse"],
+        serde_json::json!([])
+    );
+    bot.finish().await;
+}

@@ -10,7 +10,8 @@ use serde::Serialize;
 use serenity::all::{
     CommandInteraction, CommandOptionType, ComponentInteraction, Context,
     CreateAutocompleteResponse, CreateCommand, CreateCommandOption, CreateInteractionResponse,
-    GuildId, Interaction, InteractionId, Permissions, ResolvedValue,
+    CreateInteractionResponseMessage, GuildId, Interaction, InteractionId, Permissions,
+    ResolvedValue,
 };
 use std::panic::AssertUnwindSafe;
 
@@ -182,49 +183,124 @@ async fn on_command(h: &Handler, cmd: &CommandInteraction) {
         }
     }
     let engine = shared.engine();
-    let question = string_option(cmd, "question").unwrap_or("");
-    let mut outcome = Outcome::Answered;
-    let reply = answer_safely(&engine, |e| match name {
-        "ask" => {
-            tracing::debug!(question, "slash question");
-            let a = e.ask(question);
-            outcome = super::outcome_of(&a);
-            render::answer(&a, e.meta())
-        }
-        "quote" => {
-            let speaker = string_option(cmd, "speaker");
-            let cards = e.quotes(speaker, string_option(cmd, "topic"));
-            if cards.is_empty() {
-                outcome = Outcome::Abstained;
-            }
-            render::quotes(&cards, speaker, e)
-        }
-        "facts" => match string_option(cmd, "topic") {
-            Some(t) => match e.section_about(t) {
-                Some(section) => render::facts(&section, e.meta()),
-                None => render::sections(e),
-            },
-            None => render::sections(e),
-        },
-        "source" => render::source(e),
-        "help" => render::help(e),
-        other => {
-            tracing::warn!(command = other, "unknown command");
-            render::help(e)
-        }
+    let options = Options::of(cmd);
+    let question = options.question.clone().unwrap_or_default();
+    let command = name.to_string();
+    // The answer is computed off the async threads; if it is not ready in time the interaction
+    // is acknowledged first (deferred) and completed when it is, within Discord's 3 seconds.
+    let mut task = tokio::task::spawn_blocking(move || {
+        let mut outcome = Outcome::Answered;
+        let reply = answer_safely(&engine, |e| {
+            let (reply, o) = command_reply(e, &command, &options);
+            outcome = o;
+            reply
+        });
+        (reply, outcome)
     });
+    let defer_after = shared.defer_after();
+    let ready = if defer_after.is_zero() {
+        None
+    } else {
+        tokio::select! {
+            biased;
+            done = &mut task => Some(done),
+            _ = tokio::time::sleep(defer_after) => None,
+        }
+    };
+    let (reply, mut outcome, delivered) = match ready {
+        Some(done) => {
+            let (reply, outcome) = done.unwrap_or_else(|_| (render::apology(), Outcome::Error));
+            let delivered = respond(h, cmd, &reply).await;
+            (reply, outcome, delivered)
+        }
+        None => {
+            let ephemeral = name == "help";
+            let defer = CreateInteractionResponse::Defer(
+                CreateInteractionResponseMessage::new().ephemeral(ephemeral),
+            );
+            let path = callback_path(cmd.id, &cmd.token);
+            let acknowledged = deliver(&h.rest, "interaction", &path, &defer).await;
+            let (reply, outcome) = task
+                .await
+                .unwrap_or_else(|_| (render::apology(), Outcome::Error));
+            let original = format!(
+                "/webhooks/{}/{}/messages/@original",
+                cmd.application_id, cmd.token
+            );
+            let edited = acknowledged
+                && match h.rest.patch("webhook", &original, &reply.edit()).await {
+                    Ok(()) => true,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "completing a deferred reply failed");
+                        false
+                    }
+                };
+            (reply, outcome, edited)
+        }
+    };
     if reply == render::apology() {
         outcome = Outcome::Error;
     }
-    let delivered = respond(h, cmd, &reply).await;
     if matches!(name, "ask" | "quote" | "facts") {
         let q = Question {
             source: Source::Slash,
             channel: cmd.channel_id.get(),
             user: cmd.user.id.get(),
-            text: question,
+            text: &question,
         };
         shared.finished(&q, outcome, delivered, flight.started);
+    }
+}
+
+/// A command's string options, owned, so the answer can be computed on another thread.
+struct Options {
+    question: Option<String>,
+    speaker: Option<String>,
+    topic: Option<String>,
+}
+
+impl Options {
+    fn of(cmd: &CommandInteraction) -> Options {
+        let get = |n: &str| string_option(cmd, n).map(str::to_string);
+        Options {
+            question: get("question"),
+            speaker: get("speaker"),
+            topic: get("topic"),
+        }
+    }
+}
+
+/// The reply to a slash command, and how the question counts.
+fn command_reply(e: &Engine, name: &str, o: &Options) -> (Reply, Outcome) {
+    match name {
+        "ask" => {
+            let q = o.question.as_deref().unwrap_or("");
+            tracing::debug!(question = q, "slash question");
+            let a = e.ask(q);
+            (render::answer(&a, e.meta()), super::outcome_of(&a))
+        }
+        "quote" => {
+            let cards = e.quotes(o.speaker.as_deref(), o.topic.as_deref());
+            let outcome = if cards.is_empty() {
+                Outcome::Abstained
+            } else {
+                Outcome::Answered
+            };
+            (render::quotes(&cards, o.speaker.as_deref(), e), outcome)
+        }
+        "facts" => {
+            let reply = match o.topic.as_deref().and_then(|t| e.section_about(t)) {
+                Some(section) => render::facts(&section, e.meta()),
+                None => render::sections(e),
+            };
+            (reply, Outcome::Answered)
+        }
+        "source" => (render::source(e), Outcome::Answered),
+        "help" => (render::help(e), Outcome::Answered),
+        other => {
+            tracing::warn!(command = other, "unknown command");
+            (render::help(e), Outcome::Answered)
+        }
     }
 }
 

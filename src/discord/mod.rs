@@ -59,6 +59,10 @@ pub enum RunError {
     Gateway(String),
 }
 
+/// An answer not ready after this long is deferred: Discord wants an interaction acknowledged
+/// within 3 seconds, and the acknowledgement itself needs time to travel.
+const DEFER_AFTER: Duration = Duration::from_millis(1500);
+
 /// Re-reads the configuration and builds a new engine (for reload).
 pub type Loader = Box<dyn Fn() -> Result<(Engine, DiscordSettings), String> + Send + Sync>;
 
@@ -77,6 +81,8 @@ pub struct Shared {
     cooldown: Mutex<cooldown::Cooldown>,
     in_flight: AtomicUsize,
     stopping: AtomicBool,
+    /// How long a slash command's answer may take before the interaction is deferred.
+    defer_after: Mutex<Duration>,
 }
 
 impl Shared {
@@ -103,6 +109,7 @@ impl Shared {
             unanswered,
             in_flight: AtomicUsize::new(0),
             stopping: AtomicBool::new(false),
+            defer_after: Mutex::new(DEFER_AFTER),
         }))
     }
 
@@ -145,6 +152,16 @@ impl Shared {
         }
         tracing::info!(sentences, "configuration reloaded");
         Ok(format!("Reloaded: the article has {sentences} sentences."))
+    }
+
+    /// How long an answer may take before its interaction is deferred.
+    pub fn defer_after(&self) -> Duration {
+        *self.defer_after.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Sets that time; zero defers every slash command (what a slow answer path looks like).
+    pub fn set_defer_after(&self, d: Duration) {
+        *self.defer_after.lock().unwrap_or_else(|p| p.into_inner()) = d;
     }
 
     /// Stops taking new questions; the ones in flight still get their replies.

@@ -82,6 +82,26 @@ impl Rest {
         path: &str,
         body: &impl Serialize,
     ) -> Result<(), RestError> {
+        self.send(reqwest::Method::POST, route, path, body).await
+    }
+
+    /// PATCHes `body` as JSON to `path`, like [`Rest::post`].
+    pub async fn patch(
+        &self,
+        route: &str,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<(), RestError> {
+        self.send(reqwest::Method::PATCH, route, path, body).await
+    }
+
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        route: &str,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<(), RestError> {
         let body = serde_json::to_vec(body).map_err(|e| RestError::Transport(e.to_string()))?;
         let url = format!("{}/api/v10{path}", self.base);
         let started = Instant::now();
@@ -91,7 +111,7 @@ impl Rest {
             self.wait_turn(route).await;
             let sent = self
                 .client
-                .post(&url)
+                .request(method.clone(), &url)
                 .header("authorization", &self.authorization)
                 .header("content-type", "application/json")
                 .body(body.clone())
