@@ -3,6 +3,7 @@
 
 use crate::helpers::engine;
 use citebot::discord::render;
+use proptest::prelude::*;
 
 /// Named hostile inputs; none of them is answerable from the article.
 const HOSTILE: &[(&str, &str)] = &[
@@ -77,95 +78,77 @@ fn mentions_around_a_real_question_are_stripped_not_repeated() {
     assert!(!a.text.contains('@'));
 }
 
-/// A small deterministic generator (xorshift), so the fuzz cases are the same on every run.
-struct Rng(u64);
+/// Pieces that break text code: initials, percent, curly quotes, sentence ends, mentions, code
+/// fences, combining marks, bidirectional controls, zero-width and astral characters.
+const PIECES: &[&str] = &[
+    "U.S.",
+    "J.D.",
+    "20%",
+    "“",
+    "”",
+    "’s",
+    "\"",
+    ".",
+    "?",
+    "!",
+    "…",
+    " ",
+    "\n",
+    "<@123>",
+    "<@&9>",
+    "@everyone",
+    "@here",
+    "```",
+    "Zelensky",
+    "NATO",
+    "how much",
+    "who said",
+    "\u{301}",
+    "\u{202e}",
+    "\u{200b}",
+    "😀",
+    "ضد",
+    "ß",
+    "İ",
+    "0",
+    "$",
+    "'",
+    "-",
+    "—",
+    "::",
+    "<#1>",
+];
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-/// Arbitrary text up to 10,000 characters, biased towards what breaks text code: combining
-/// marks, quotes, periods, digits, mentions, right-to-left and astral characters.
-fn arbitrary_text(rng: &mut Rng) -> String {
-    const PIECES: &[&str] = &[
-        "U.S.",
-        "J.D.",
-        "20%",
-        "“",
-        "”",
-        "’s",
-        "\"",
-        ".",
-        "?",
-        "!",
-        "…",
-        " ",
-        "\n",
-        "<@123>",
-        "<@&9>",
-        "@everyone",
-        "```",
-        "Zelensky",
-        "NATO",
-        "how much",
-        "who said",
-        "\u{301}",
-        "\u{202e}",
-        "\u{200b}",
-        "😀",
-        "ضد",
-        "ß",
-        "İ",
-        "0",
-        "$",
-        "'",
-        "-",
-        "—",
-        "::",
-        "<#1>",
+/// Arbitrary text up to 10,000 characters: any Unicode scalar, mixed with the pieces above.
+fn arbitrary_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        3 => any::<char>().prop_map(|c| c.to_string()),
+        1 => prop::sample::select(PIECES).prop_map(str::to_string),
     ];
-    let len = match rng.below(4) {
-        0 => rng.below(10),
-        1 => rng.below(200),
-        2 => rng.below(2_000),
-        _ => rng.below(10_000),
-    };
-    let mut s = String::new();
-    while s.chars().count() < len as usize {
-        if rng.below(3) == 0 {
-            s.push_str(PIECES[rng.below(PIECES.len() as u64) as usize]);
-        } else if let Some(c) = char::from_u32(rng.below(0x3_0000) as u32) {
-            s.push(c);
-        }
-    }
-    s
+    let short = prop::collection::vec(piece.clone(), 0..200);
+    let long = prop::collection::vec(piece, 2_000..3_000);
+    prop_oneof![4 => short, 1 => long].prop_map(|parts| {
+        let s: String = parts.concat();
+        s.chars().take(10_000).collect()
+    })
 }
 
-#[test]
-fn arbitrary_unicode_never_panics_and_every_citation_is_verbatim() {
-    let e = engine();
-    let mut rng = Rng(0x5eed_cafe_f00d_1234);
-    for _ in 0..1_500 {
-        let q = arbitrary_text(&mut rng);
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Any text: no panic, every citation verbatim, and the Discord reply within Discord's
+    /// limits with no live mention.
+    #[test]
+    fn arbitrary_unicode_never_panics_and_replies_stay_within_limits(q in arbitrary_text()) {
+        let e = engine();
         let a = e.ask(&q);
-        assert!(!a.text.is_empty());
+        prop_assert!(!a.text.is_empty());
         for c in &a.citations {
             let s = e.article().sentence(c.id).expect("cited sentence exists");
-            assert_eq!(s.text, c.text);
+            prop_assert_eq!(&s.text, &c.text);
         }
-        assert!(!a.text.contains("@everyone") && !a.text.contains("<@"));
-        // The Discord reply built from it stays within Discord's limits and pings no one.
-        let reply = render::answer(&a, e.meta());
-        assert_within_limits(&reply, &q);
+        prop_assert!(!a.text.contains("@everyone") && !a.text.contains("<@"));
+        assert_within_limits(&render::answer(&a, e.meta()), &q);
         // Echoing the raw question (the worst case) is defused too.
         let echo = render::Reply {
             content: Some(q.clone()),
