@@ -88,6 +88,20 @@ impl Bot {
         fake::user(&BOT_ID.to_string(), "citebot", true)
     }
 
+    /// Sends a direct message from `who` in [`CHANNEL`]; returns its id.
+    pub fn dm(&self, who: &Value, text: &str) -> String {
+        let m = fake::message(&self.fake, CHANNEL, false, who, text, &[]);
+        let id = m["id"].as_str().unwrap().to_string();
+        self.fake.send_message(m);
+        id
+    }
+
+    /// Runs a slash command of `who` in [`CHANNEL`] and returns the bot's callback.
+    pub async fn slash(&self, who: &Value, name: &str, options: &[(&str, &str)]) -> Value {
+        self.interact(fake::command(&self.fake, CHANNEL, who, name, options))
+            .await
+    }
+
     /// The replies posted to a channel so far.
     pub fn replies(&self, channel: &str) -> Vec<Request> {
         let path = format!("/api/v10/channels/{channel}/messages");
@@ -300,14 +314,7 @@ async fn every_message_in_an_enabled_channel_is_a_question() {
 async fn an_unanswerable_question_gets_a_polite_no_with_suggestions() {
     let bot = start(settings()).await;
     let ann = bot.user("ann");
-    bot.fake.send_message(fake::message(
-        &bot.fake,
-        CHANNEL,
-        false,
-        &ann,
-        "what's the weather in munich?",
-        &[],
-    ));
+    bot.dm(&ann, "what's the weather in munich?");
     let reply = &bot.wait_replies(CHANNEL, 1).await[0].body;
     let d = description(reply);
     assert!(
@@ -352,13 +359,7 @@ async fn slash_commands_answer_with_embeds() {
     let ann = bot.user("ann");
 
     let r = bot
-        .interact(fake::command(
-            &bot.fake,
-            CHANNEL,
-            &ann,
-            "ask",
-            &[("question", "who is the french president?")],
-        ))
+        .slash(&ann, "ask", &[("question", "who is the french president?")])
         .await;
     assert_eq!(r["type"], 4);
     assert!(
@@ -371,13 +372,7 @@ async fn slash_commands_answer_with_embeds() {
     );
 
     let r = bot
-        .interact(fake::command(
-            &bot.fake,
-            CHANNEL,
-            &ann,
-            "quote",
-            &[("speaker", "Zelensky"), ("topic", "NATO")],
-        ))
+        .slash(&ann, "quote", &[("speaker", "Zelensky"), ("topic", "NATO")])
         .await;
     let fields = r["data"]["embeds"][0]["fields"].as_array().unwrap().clone();
     assert!(
@@ -395,28 +390,14 @@ async fn slash_commands_answer_with_embeds() {
     );
 
     let r = bot
-        .interact(fake::command(
-            &bot.fake,
-            CHANNEL,
-            &ann,
-            "quote",
-            &[("speaker", "Olaf Scholz")],
-        ))
+        .slash(&ann, "quote", &[("speaker", "Olaf Scholz")])
         .await;
     assert!(
         description(&r["data"]).contains("no quotation from “Olaf Scholz”"),
         "{r}"
     );
 
-    let r = bot
-        .interact(fake::command(
-            &bot.fake,
-            CHANNEL,
-            &ann,
-            "facts",
-            &[("topic", "territory")],
-        ))
-        .await;
+    let r = bot.slash(&ann, "facts", &[("topic", "territory")]).await;
     assert_eq!(r["data"]["embeds"][0]["title"], "The Question of Territory");
     assert!(
         description(&r["data"]).contains("around 20% of Ukraine’s territory"),
@@ -427,18 +408,14 @@ async fn slash_commands_answer_with_embeds() {
         "{r}"
     );
 
-    let r = bot
-        .interact(fake::command(&bot.fake, CHANNEL, &ann, "source", &[]))
-        .await;
+    let r = bot.slash(&ann, "source", &[]).await;
     assert_eq!(
         r["data"]["embeds"][0]["title"],
         "Ukraine's future dominates the Munich Security Conference"
     );
     assert!(description(&r["data"]).contains("paragraph"), "{r}");
 
-    let r = bot
-        .interact(fake::command(&bot.fake, CHANNEL, &ann, "help", &[]))
-        .await;
+    let r = bot.slash(&ann, "help", &[]).await;
     assert_eq!(r["data"]["flags"], 64, "help is shown to the asker only");
     assert!(description(&r["data"]).contains("/quote"), "{r}");
     bot.finish().await;
@@ -512,13 +489,7 @@ async fn buttons_show_the_paragraph_and_answer_the_chosen_alternative() {
 
     // An answer with close alternatives offers them as "Did you mean" buttons.
     let r = bot
-        .interact(fake::command(
-            &bot.fake,
-            CHANNEL,
-            &ann,
-            "ask",
-            &[("question", "what did zelensky say?")],
-        ))
+        .slash(&ann, "ask", &[("question", "what did zelensky say?")])
         .await;
     let buttons = r["data"]["components"][0]["components"]
         .as_array()
@@ -548,13 +519,11 @@ async fn an_answer_that_would_be_too_long_is_cut_within_discords_limits() {
     let bot = start_with(Engine::new(&config).unwrap(), settings()).await;
     let ann = bot.user("ann");
     let r = bot
-        .interact(fake::command(
-            &bot.fake,
-            CHANNEL,
+        .slash(
             &ann,
             "ask",
             &[("question", "what did the committee say about the cost?")],
-        ))
+        )
         .await;
     let d = description(&r["data"]);
     assert!(
@@ -576,14 +545,7 @@ async fn the_cooldown_answers_the_allowed_questions_and_warns_once() {
     let ann = bot.user("ann");
     // A flood: 100 questions from one user within a second.
     for _ in 0..100 {
-        bot.fake.send_message(fake::message(
-            &bot.fake,
-            CHANNEL,
-            false,
-            &ann,
-            "who is pete hegseth",
-            &[],
-        ));
+        bot.dm(&ann, "who is pete hegseth");
     }
     bot.wait_replies(CHANNEL, 4).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -604,24 +566,11 @@ async fn the_cooldown_answers_the_allowed_questions_and_warns_once() {
     assert_eq!(notices.len(), 1);
     // Another user is not held back by the first one's flood.
     let bob = bot.user("bob");
-    bot.fake.send_message(fake::message(
-        &bot.fake,
-        CHANNEL,
-        false,
-        &bob,
-        "who is pete hegseth",
-        &[],
-    ));
+    bot.dm(&bob, "who is pete hegseth");
     bot.wait_replies(CHANNEL, 5).await;
     // A slash command over the limit gets the notice privately.
     let r = bot
-        .interact(fake::command(
-            &bot.fake,
-            CHANNEL,
-            &ann,
-            "ask",
-            &[("question", "who is vance")],
-        ))
+        .slash(&ann, "ask", &[("question", "who is vance")])
         .await;
     assert_eq!(r["data"]["flags"], 64);
     assert!(
@@ -638,14 +587,7 @@ async fn a_slow_reply_shows_typing_first() {
     let bot = start(settings()).await;
     bot.fake.delay_messages(Duration::from_millis(1500));
     let ann = bot.user("ann");
-    bot.fake.send_message(fake::message(
-        &bot.fake,
-        CHANNEL,
-        false,
-        &ann,
-        "who is the vice president",
-        &[],
-    ));
+    bot.dm(&ann, "who is the vice president");
     bot.wait_replies(CHANNEL, 1).await;
     let paths: Vec<String> = bot.fake.requests().into_iter().map(|r| r.path).collect();
     let typing = paths

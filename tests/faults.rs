@@ -45,14 +45,7 @@ async fn a_rate_limited_reply_waits_retry_after_and_is_delivered_once() {
         1,
     );
     let ann = bot.user("ann");
-    bot.fake.send_message(fake::message(
-        &bot.fake,
-        CHANNEL,
-        false,
-        &ann,
-        "who is the vice president",
-        &[],
-    ));
+    bot.dm(&ann, "who is the vice president");
     let replies = bot.wait_replies(CHANNEL, 2).await;
     let delivered: Vec<_> = replies.iter().filter(|r| r.status == 200).collect();
     assert_eq!(delivered.len(), 1, "exactly one delivered reply");
@@ -86,22 +79,13 @@ async fn a_global_rate_limit_holds_back_every_route() {
         1,
     );
     let ann = bot.user("ann");
-    bot.fake.send_message(fake::message(
-        &bot.fake,
-        CHANNEL,
-        false,
-        &ann,
-        "who is the vice president",
-        &[],
-    ));
+    bot.dm(&ann, "who is the vice president");
     // Wait for the 429, then ask through another route: it must wait out the global limit too.
     bot.fake.wait_for(1, |r| r.status == 429).await;
     // Once the bot has taken the 429 in (it counts it as it sets the limit).
     wait_metric(&bot.shared, "citebot_rate_limited_total 1\n").await;
     let limited_at = bot.fake.arrival_times(&messages)[0];
-    let r = bot
-        .interact(fake::command(&bot.fake, CHANNEL, &ann, "source", &[]))
-        .await;
+    let r = bot.slash(&ann, "source", &[]).await;
     assert_eq!(r["type"], 4);
     let callback = bot.fake.arrival_times("/callback")[0];
     assert!(
@@ -119,14 +103,7 @@ async fn server_errors_are_retried_with_backoff_and_a_lost_reply_does_not_stop_t
     bot.fake.inject("POST", &path, Fault::Status(500), 1);
     bot.fake.inject("POST", &path, Fault::Status(502), 1);
     let ann = bot.user("ann");
-    bot.fake.send_message(fake::message(
-        &bot.fake,
-        CHANNEL,
-        false,
-        &ann,
-        "when did russia annex crimea",
-        &[],
-    ));
+    bot.dm(&ann, "when did russia annex crimea");
     let replies = bot.wait_replies(CHANNEL, 3).await;
     assert_eq!(
         replies.iter().map(|r| r.status).collect::<Vec<_>>(),
@@ -136,23 +113,9 @@ async fn server_errors_are_retried_with_backoff_and_a_lost_reply_does_not_stop_t
 
     // A reply that keeps failing is given up after bounded retries; the next question is answered.
     bot.fake.inject("POST", &path, Fault::Status(500), 5);
-    bot.fake.send_message(fake::message(
-        &bot.fake,
-        CHANNEL,
-        false,
-        &ann,
-        "who is pete hegseth",
-        &[],
-    ));
+    bot.dm(&ann, "who is pete hegseth");
     bot.wait_replies(CHANNEL, 8).await;
-    bot.fake.send_message(fake::message(
-        &bot.fake,
-        CHANNEL,
-        false,
-        &ann,
-        "who is the vice president",
-        &[],
-    ));
+    bot.dm(&ann, "who is the vice president");
     let replies = bot.wait_replies(CHANNEL, 9).await;
     assert_eq!(replies[8].status, 200);
     assert!(description(&replies[8].body).contains("Vance"));
@@ -164,12 +127,7 @@ async fn server_errors_are_retried_with_backoff_and_a_lost_reply_does_not_stop_t
 async fn exactly_once_around(fault: GatewayFault) {
     let bot = start_shared(shared()).await;
     let ann = bot.user("ann");
-    let ask = |q: &str| {
-        let m = fake::message(&bot.fake, CHANNEL, false, &ann, q, &[]);
-        let id = m["id"].as_str().unwrap().to_string();
-        bot.fake.send_message(m);
-        id
-    };
+    let ask = |q: &str| bot.dm(&ann, q);
     let mut asked = vec![
         ask("who is the vice president"),
         ask("when did russia annex crimea"),

@@ -74,31 +74,11 @@ async fn healthz_follows_the_gateway_and_metrics_count_questions() {
     wait_health(addr, 200).await;
 
     let ann = bot.user("ann");
-    bot.fake.send_message(fake::message(
-        &bot.fake,
-        CHANNEL,
-        false,
-        &ann,
-        "who is the vice president",
-        &[],
-    ));
-    bot.fake.send_message(fake::message(
-        &bot.fake,
-        CHANNEL,
-        false,
-        &ann,
-        "what's the weather in munich",
-        &[],
-    ));
+    bot.dm(&ann, "who is the vice president");
+    bot.dm(&ann, "what's the weather in munich");
     bot.wait_replies(CHANNEL, 2).await;
     let r = bot
-        .interact(fake::command(
-            &bot.fake,
-            CHANNEL,
-            &ann,
-            "ask",
-            &[("question", "when did russia annex crimea")],
-        ))
+        .slash(&ann, "ask", &[("question", "when did russia annex crimea")])
         .await;
     assert_eq!(r["type"], 4);
     // The counters move once the replies are delivered.
@@ -157,14 +137,7 @@ async fn shutdown_during_a_burst_finishes_every_reply_in_flight() {
     bot.fake.delay_messages(Duration::from_millis(800));
     for i in 0..10 {
         let who = bot.user(&format!("user{i}"));
-        bot.fake.send_message(fake::message(
-            &bot.fake,
-            CHANNEL,
-            false,
-            &who,
-            "how many regions did russia annex",
-            &[],
-        ));
+        bot.dm(&who, "how many regions did russia annex");
     }
     let path = format!("/api/v10/channels/{CHANNEL}/messages");
     let deadline = Instant::now() + fake::PATIENCE;
@@ -240,34 +213,20 @@ async fn reload_swaps_in_a_good_article_and_keeps_the_old_one_on_a_broken_one() 
     let bot = start_shared(shared).await;
     let owner = fake::user("12345", "owner", false);
     let r = bot
-        .interact(fake::command(
-            &bot.fake,
-            CHANNEL,
-            &owner,
-            "ask",
-            &[("question", "who is the mayor?")],
-        ))
+        .slash(&owner, "ask", &[("question", "who is the mayor?")])
         .await;
     assert!(description(&r["data"]).contains("Jane Doe"), "{r}");
 
     std::fs::write(dir.join("article.txt"), ARTICLE_V2).unwrap();
     assert!(bot.shared.reload().is_ok());
     let r = bot
-        .interact(fake::command(
-            &bot.fake,
-            CHANNEL,
-            &owner,
-            "ask",
-            &[("question", "who is the mayor?")],
-        ))
+        .slash(&owner, "ask", &[("question", "who is the mayor?")])
         .await;
     assert!(description(&r["data"]).contains("John Roe"), "{r}");
 
     // A broken article: reload fails, says why, and the bot keeps answering from the last good one.
     std::fs::write(dir.join("article.txt"), "   \n").unwrap();
-    let r = bot
-        .interact(fake::command(&bot.fake, CHANNEL, &owner, "reload", &[]))
-        .await;
+    let r = bot.slash(&owner, "reload", &[]).await;
     let said = r["data"]["content"].as_str().unwrap().to_string();
     assert!(
         said.starts_with("Reload failed; still running the previous version."),
@@ -275,27 +234,17 @@ async fn reload_swaps_in_a_good_article_and_keeps_the_old_one_on_a_broken_one() 
     );
     assert!(said.contains("\"article.txt\" is empty"), "{said}");
     let r = bot
-        .interact(fake::command(
-            &bot.fake,
-            CHANNEL,
-            &owner,
-            "ask",
-            &[("question", "who is the mayor?")],
-        ))
+        .slash(&owner, "ask", &[("question", "who is the mayor?")])
         .await;
     assert!(description(&r["data"]).contains("John Roe"), "{r}");
 
     // /reload is for owners only.
     let stranger = bot.user("stranger");
-    let r = bot
-        .interact(fake::command(&bot.fake, CHANNEL, &stranger, "reload", &[]))
-        .await;
+    let r = bot.slash(&stranger, "reload", &[]).await;
     assert_eq!(r["data"]["content"], "Only the bot's owners can reload it.");
     assert_eq!(r["data"]["flags"], 64);
     std::fs::write(dir.join("article.txt"), ARTICLE_V1).unwrap();
-    let r = bot
-        .interact(fake::command(&bot.fake, CHANNEL, &owner, "reload", &[]))
-        .await;
+    let r = bot.slash(&owner, "reload", &[]).await;
     assert_eq!(
         r["data"]["content"],
         "Reloaded: the article has 1 sentences."
@@ -313,22 +262,8 @@ async fn unanswered_questions_are_logged_without_user_ids() {
     };
     let bot = start_shared(builtin_shared(&ops)).await;
     let ann = bot.user("ann");
-    bot.fake.send_message(fake::message(
-        &bot.fake,
-        CHANNEL,
-        false,
-        &ann,
-        "what is the gdp of russia",
-        &[],
-    ));
-    bot.fake.send_message(fake::message(
-        &bot.fake,
-        CHANNEL,
-        false,
-        &ann,
-        "who is the vice president",
-        &[],
-    ));
+    bot.dm(&ann, "what is the gdp of russia");
+    bot.dm(&ann, "who is the vice president");
     bot.wait_replies(CHANNEL, 2).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     let text = std::fs::read_to_string(&file).unwrap();
