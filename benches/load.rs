@@ -12,16 +12,6 @@ use std::time::{Duration, Instant};
 
 const QUESTIONS: usize = 10_000;
 const WINDOW: usize = 200;
-const ASKED: &[&str] = &[
-    "how much of ukraine does russia control",
-    "what did zelensky say about nato",
-    "who is the vice president",
-    "when did russia annex crimea",
-    "what's the weather in munich",
-    "give me a quote from hegseth",
-    "how many regions did russia annex",
-    "@everyone what did macron say",
-];
 
 /// A process's peak resident memory in bytes (VmHWM), from /proc.
 fn peak_rss(pid: u32) -> Option<u64> {
@@ -62,7 +52,10 @@ async fn main() {
         // A different user each time, so the built-in cooldown (5 per user per minute) never
         // applies.
         let user = fake::user(&fake.id(), "asker", false);
-        let (channel, q) = (&channels[i % 16], ASKED[i % ASKED.len()]);
+        let (channel, q) = (
+            &channels[i % 16],
+            fake::MIXED_QUESTIONS[i % fake::MIXED_QUESTIONS.len()],
+        );
         if i.is_multiple_of(2) {
             let text = format!("<@{BOT_ID}> {q}");
             fake.send_message(fake::message(

@@ -319,6 +319,18 @@ impl FakeDiscord {
 // ---------------------------------------------------------------------------------------------
 // Fixtures: payloads as Discord sends them, with every field serenity requires.
 
+/// A mix of questions for load: answered and not, a quote, a hostile mention.
+pub const MIXED_QUESTIONS: &[&str] = &[
+    "how much of ukraine does russia control",
+    "what did zelensky say about nato",
+    "who is the vice president",
+    "when did russia annex crimea",
+    "what's the weather in munich",
+    "give me a quote from hegseth",
+    "how many regions did russia annex",
+    "@everyone what did macron say",
+];
+
 pub fn user(id: &str, name: &str, bot: bool) -> Value {
     json!({"id": id, "username": name, "discriminator": "0", "global_name": name, "avatar": null, "bot": bot})
 }

@@ -14,17 +14,6 @@ const QUESTIONS: usize = 10_000;
 /// Questions sent but not yet answered, at most: a busy server, not a synthetic wall.
 const WINDOW: usize = 200;
 
-const ASKED: &[&str] = &[
-    "how much of ukraine does russia control",
-    "what did zelensky say about nato",
-    "who is the vice president",
-    "when did russia annex crimea",
-    "what's the weather in munich",
-    "give me a quote from hegseth",
-    "how many regions did russia annex",
-    "@everyone what did macron say",
-];
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_questions_get_exactly_ten_thousand_replies() {
     let shared = Shared::new(
@@ -55,7 +44,7 @@ async fn ten_thousand_questions_get_exactly_ten_thousand_replies() {
         let (user, channel, q) = (
             &users[i % users.len()],
             &channels[i % 16],
-            ASKED[i % ASKED.len()],
+            fake::MIXED_QUESTIONS[i % fake::MIXED_QUESTIONS.len()],
         );
         if i.is_multiple_of(2) {
             let text = format!("<@{BOT_ID}> {q}");
