@@ -399,11 +399,7 @@ impl Index {
             threshold: 0.0,
             max_citations: article.sentences.len(),
         };
-        let open = Index {
-            tuning,
-            ..self.clone()
-        };
-        let mut r = open.rank(query.clone(), article, knowledge);
+        let mut r = self.rank_with(query.clone(), article, knowledge, tuning);
         r.candidates.truncate(5);
         r.candidates
     }
@@ -583,6 +579,16 @@ impl Index {
 
     /// Ranks the article's sentences for a question and decides whether to answer.
     pub fn rank(&self, query: Query, article: &Article, knowledge: &Knowledge) -> Ranking {
+        self.rank_with(query, article, knowledge, self.tuning)
+    }
+
+    fn rank_with(
+        &self,
+        query: Query,
+        article: &Article,
+        knowledge: &Knowledge,
+        tuning: Tuning,
+    ) -> Ranking {
         let abstain = |query: Query, confidence: f32, why: Abstention| Ranking {
             query,
             abstention: Some(why),
@@ -801,7 +807,7 @@ impl Index {
         let Some(best) = candidates
             .iter()
             .copied()
-            .find(|c| c.confidence >= self.tuning.threshold && (c.score > 0.0 || total == 0.0))
+            .find(|c| c.confidence >= tuning.threshold && (c.score > 0.0 || total == 0.0))
         else {
             let confidence = candidates.iter().map(|c| c.confidence).fold(0.0, f32::max);
             return abstain(query, confidence, Abstention::Unsupported);
@@ -811,8 +817,8 @@ impl Index {
         let cut = best.score * 0.75;
         let kept: Vec<Candidate> = candidates
             .into_iter()
-            .take(self.tuning.max_citations.max(1))
-            .filter(|c| c.score >= cut && c.confidence >= self.tuning.threshold * 0.8)
+            .take(tuning.max_citations.max(1))
+            .filter(|c| c.score >= cut && c.confidence >= tuning.threshold * 0.8)
             .collect();
         Ranking {
             confidence: best.confidence,

@@ -130,6 +130,12 @@ impl Bot {
     }
 }
 
+/// Asserts that a reply's embed says `says` and cites starting with `cites`.
+fn assert_reply(reply: &Value, says: &str, cites: &str) {
+    assert!(description(reply).contains(says), "{reply}");
+    assert!(footer(reply).starts_with(cites), "{reply}");
+}
+
 pub fn description(reply: &Value) -> String {
     reply["embeds"][0]["description"]
         .as_str()
@@ -362,13 +368,10 @@ async fn slash_commands_answer_with_embeds() {
         .slash(&ann, "ask", &[("question", "who is the french president?")])
         .await;
     assert_eq!(r["type"], 4);
-    assert!(
-        description(&r["data"]).contains("**French President Emmanuel Macron**"),
-        "{r}"
-    );
-    assert!(
-        footer(&r["data"]).starts_with("Paragraph 3, sentence 1"),
-        "{r}"
+    assert_reply(
+        &r["data"],
+        "**French President Emmanuel Macron**",
+        "Paragraph 3, sentence 1",
     );
 
     let r = bot
@@ -478,13 +481,10 @@ async fn buttons_show_the_paragraph_and_answer_the_chosen_alternative() {
     let r = bot
         .interact(fake::click(&bot.fake, CHANNEL, &ann, "citebot:pick:12.2"))
         .await;
-    assert!(
-        description(&r["data"]).contains("The United States does not believe"),
-        "{r}"
-    );
-    assert!(
-        footer(&r["data"]).starts_with("Paragraph 12, sentence 2"),
-        "{r}"
+    assert_reply(
+        &r["data"],
+        "The United States does not believe",
+        "Paragraph 12, sentence 2",
     );
 
     // An answer with close alternatives offers them as "Did you mean" buttons.
