@@ -384,3 +384,44 @@ async fn the_binary_reads_the_token_file_serves_health_logs_json_and_reloads_on_
     );
     fake.assert_clean();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shards_auto_and_a_range_identify_as_their_shards() {
+    use citebot::config::Shards;
+    for (shards, want) in [
+        (Shards::Auto, serde_json::json!([0, 1])),
+        (
+            Shards::Range {
+                first: 1,
+                last: 1,
+                total: 2,
+            },
+            serde_json::json!([1, 2]),
+        ),
+    ] {
+        let s = DiscordSettings {
+            shards,
+            ..settings()
+        };
+        let shared = Shared::new(
+            Engine::new(&Config::builtin()).unwrap(),
+            s,
+            &Operations::default(),
+            None,
+        )
+        .unwrap();
+        let bot = start_shared(shared).await;
+        let identify = bot.fake.identify().unwrap();
+        assert_eq!(identify["shard"], want, "{shards:?}");
+        if shards == Shards::Auto {
+            assert!(
+                bot.fake
+                    .requests()
+                    .iter()
+                    .any(|r| r.path == "/api/v10/gateway/bot"),
+                "auto asks Discord how many shards"
+            );
+        }
+        bot.finish().await;
+    }
+}
