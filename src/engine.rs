@@ -170,6 +170,28 @@ impl Engine {
                 suggestions: self.suggest(question),
             };
         }
+        // "Who wrote it?": only the publisher, when configured, answers that.
+        let author = [
+            "wrote",
+            "written",
+            "author",
+            "writer",
+            "journalist",
+            "reporter",
+        ]
+        .iter()
+        .any(|w| query.normalized.split(' ').any(|x| x == *w));
+        if query.kind == Kind::Source && author && self.meta.publisher.is_none() {
+            return Answer {
+                question: question.to_string(),
+                outcome: Outcome::NotInArticle,
+                text: "The article doesn't name its author.".to_string(),
+                citations: Vec::new(),
+                quote: None,
+                confidence: 0.0,
+                suggestions: self.suggest(question),
+            };
+        }
         if query.kind == Kind::Source {
             return Answer {
                 question: question.to_string(),

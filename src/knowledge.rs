@@ -492,7 +492,9 @@ fn sentence_facts(
             continue;
         }
         let w = lower[i];
-        if w.chars().all(|c| c.is_ascii_digit() || c == '%')
+        // A figure; a year is a time, not a figure.
+        let year = w.len() == 4 && w.parse::<u32>().is_ok_and(|y| (1900..2100).contains(&y));
+        if (w.chars().all(|c| c.is_ascii_digit() || c == '%') && !year)
             || (lexicon::NUMBER_WORDS.contains(&w) && w != "one")
         {
             f.has_number = true;
@@ -505,7 +507,6 @@ fn sentence_facts(
                 | "timeline"
                 | "schedule"
                 | "soon"
-                | "future"
                 | "upcoming"
                 | "next"
                 | "later"
@@ -534,7 +535,15 @@ fn sentence_facts(
         let place_word = |j: usize| {
             matches!(
                 lower[j],
-                "in" | "at" | "from" | "near" | "to" | "into" | "across" | "capture" | "annexed"
+                "in" | "at"
+                    | "from"
+                    | "near"
+                    | "to"
+                    | "into"
+                    | "across"
+                    | "capture"
+                    | "annexed"
+                    | "including"
             )
         };
         let after_preposition =

@@ -61,7 +61,7 @@ pub const SLANG: &[(&str, &str)] = &[
 #[rustfmt::skip]
 pub const PHRASES: &[(&str, &str)] = &[
     ("united states", "us"), ("white house", "us"), ("secretary of defense", "defense secretary"),
-    ("pentagon chief", "defense secretary"), ("win back", "regain"), ("take back", "regain"),
+    ("pentagon chief", "defense secretary"), ("win back", "regain"), ("give back", "return"), ("hand back", "return"), ("take back", "regain"),
     ("get back", "regain"), ("won back", "regain"), ("taken back", "regain"),
     ("take over", "capture"), ("took over", "capture"), ("land swap", "landswap"),
     ("land swapping", "landswap"), ("territory swap", "landswap"), ("territorial swap", "landswap"),
@@ -152,7 +152,7 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["prepare", "preparing", "ready", "readiness", "preparation"],
     &["historic", "historical", "landmark", "momentous"],
     &["firm", "adamant", "insist", "insisted", "insists", "steadfast", "unwavering", "resolute"],
-    &["secret", "behind", "private", "privately", "closed"],
+    &["secret", "behind", "private", "privately"],
     &["describe", "description", "characterize", "portray", "label"],
     &["respond", "response", "react", "reaction", "reply"],
     &["uniquely", "unique", "best", "well"],
@@ -168,7 +168,7 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["born", "birthday", "birth", "age", "old"],
     &["population", "inhabitants", "residents"],
     &["economy", "gdp", "economic", "inflation"],
-    &["conference", "summit", "forum", "meeting", "gathering"],
+    &["conference", "summit", "forum", "gathering"],
     &["announce", "announced", "announcement", "declare"],
     &["outline", "present", "presented", "unveil", "introduce", "pitch", "lay"],
     &["future", "upcoming", "coming"],

@@ -75,6 +75,11 @@ pub struct Index {
     idf: Vec<f32>,
     /// Per sentence: (concept, term frequency), and its length in concepts.
     terms: Vec<Vec<(u32, f32)>>,
+    /// Per sentence: the concepts and words that follow a figure within three words ("four
+    /// Ukrainian regions"), i.e. what its figures count.
+    counted: Vec<(Vec<u32>, Vec<String>)>,
+    /// Per concept: the first sentence that uses it (where the article introduces it).
+    first_use: Vec<usize>,
     /// Per sentence: the terms and people of the sentence before it when it refers back to it.
     context: Vec<Vec<(u32, f32)>>,
     context_people: Vec<Vec<usize>>,
@@ -163,48 +168,13 @@ const UNKNOWN_WEIGHT: f32 = 3.0;
 const PERSON_WEIGHT: f32 = 2.5;
 /// Generic verbs that questions use for whatever the article describes ("how did Europe
 /// react?"): when the article never uses them, they count little against an answer.
+#[rustfmt::skip]
 const LIGHT_WORDS: &[&str] = &[
-    "event",
-    "events",
-    "succeed",
-    "succeeded",
-    "success",
-    "react",
-    "reacted",
-    "reacting",
-    "reaction",
-    "respond",
-    "responded",
-    "response",
-    "handle",
-    "handled",
-    "handling",
-    "approach",
-    "deal",
-    "dealing",
-    "treat",
-    "stand",
-    "stands",
-    "doing",
-    "feel",
-    "feels",
-    "felt",
-    "plan",
-    "planning",
-    "going",
-    "expect",
-    "expected",
-    "like",
-    "liked",
-    "discuss",
-    "discussed",
-    "talk",
-    "talked",
-    "spoke",
-    "speak",
-    "saying",
-    "mean",
-    "meant",
+    "willing", "ready", "able", "event", "events", "succeed", "succeeded", "success", "react",
+    "reacted", "reacting", "reaction", "respond", "responded", "response", "handle", "handled",
+    "handling", "approach", "deal", "dealing", "treat", "stand", "stands", "doing", "feel", "feels",
+    "felt", "plan", "planning", "going", "expect", "expected", "like", "liked", "discuss",
+    "discussed", "talk", "talked", "spoke", "speak", "saying", "mean", "meant",
 ];
 
 /// Longest question text the matcher reads; the rest of a longer message is ignored.
@@ -307,6 +277,37 @@ impl Index {
                 }
             })
             .collect();
+        let counted = article
+            .sentences
+            .iter()
+            .map(|s| {
+                let words = vocab.article_words(&s.text);
+                let mut concepts_after = Vec::new();
+                let mut words_after = Vec::new();
+                for (i, w) in words.iter().enumerate() {
+                    let figure = w.text.chars().next().is_some_and(|c| c.is_ascii_digit())
+                        || (crate::lexicon::NUMBER_WORDS.contains(&w.text.as_str())
+                            && w.text != "one");
+                    if !figure {
+                        continue;
+                    }
+                    for after in words.iter().skip(i + 1).take(3) {
+                        if let Some(&id) = concepts.get(&vocab.concept(&after.text)) {
+                            concepts_after.push(id);
+                        }
+                        words_after.push(after.text.clone());
+                    }
+                }
+                (concepts_after, words_after)
+            })
+            .collect();
+        let mut first_use = vec![usize::MAX; df.len()];
+        for (si, ts) in terms.iter().enumerate() {
+            for &(t, _) in ts {
+                let slot = &mut first_use[t as usize];
+                *slot = (*slot).min(si);
+            }
+        }
         let n = article.sentences.len() as f32;
         let idf = df
             .iter()
@@ -361,6 +362,8 @@ impl Index {
             concepts,
             idf,
             terms,
+            counted,
+            first_use,
             context,
             context_people,
             lengths,
@@ -643,6 +646,10 @@ impl Index {
             + unknown_total
             + query.people.iter().map(person_weight).sum::<f32>();
 
+        let definitional = query.terms.len() <= 2
+            && ["what is ", "what are ", "who is ", "who are "]
+                .iter()
+                .any(|p| query.normalized.starts_with(p));
         let mut candidates: Vec<Candidate> = Vec::with_capacity(article.sentences.len());
         for si in 0..article.sentences.len() {
             let facts = &knowledge.facts[si];
@@ -704,7 +711,7 @@ impl Index {
                     if !facts.has_number {
                         kind_factor = 0.45;
                     } else if let Some(unit) = &query.unit
-                        && !mentions(&self.terms[si], &article.sentences[si].text, unit)
+                        && !self.counts(si, unit)
                     {
                         // "How many people ...": a figure that counts something else.
                         kind_factor = 0.6;
@@ -715,7 +722,8 @@ impl Index {
                 Kind::When => {
                     // "When will ...?" is not answered by a past date.
                     let future = query.normalized.contains(" will ")
-                        || query.normalized.contains("going to");
+                        || query.normalized.contains("going to")
+                        || query.normalized.contains(" next ");
                     if facts.has_time && (!future || facts.has_open_time) {
                         score += 1.0;
                     } else {
@@ -773,6 +781,14 @@ impl Index {
             {
                 kind_factor *= 0.6;
             }
+            // "What is the MSC?": the sentence that introduces a term defines it.
+            if definitional {
+                for &(t, idf) in &query.terms {
+                    if self.first_use.get(t as usize) == Some(&si) {
+                        score += 0.2 * idf;
+                    }
+                }
+            }
             let mut coverage = if total > 0.0 { matched / total } else { 0.0 };
             for &i in &query.intents {
                 if self.intents[i].sentence == si {
@@ -829,10 +845,13 @@ impl Index {
     }
 }
 
-/// Whether a sentence has a word: its concept among the sentence's terms, or (for a stop word
-/// like "people") the word itself in its text.
-fn mentions(terms: &[(u32, f32)], text: &str, unit: &(String, u32)) -> bool {
-    terms.iter().any(|(c, _)| *c == unit.1) || text.to_lowercase().contains(unit.0.as_str())
+impl Index {
+    /// Whether one of the sentence's figures counts `unit` ("how many regions" -> "four
+    /// Ukrainian regions"): its concept, or the word itself for a stop word like "people".
+    fn counts(&self, sentence: usize, unit: &(String, u32)) -> bool {
+        let (concepts, words) = &self.counted[sentence];
+        concepts.contains(&unit.1) || words.contains(&unit.0)
+    }
 }
 
 /// Whether a sentence points back at the one before it: a pronoun or demonstrative among its
@@ -1038,14 +1057,20 @@ fn kind_word(kind: Kind, word: &str) -> bool {
     }
 }
 
-/// The thing a "what is the X of Y" question asks about.
+/// The thing a "what is the X of Y" question asks about, or the last word of a short "what is
+/// ..." question ("what is Putin's plan" -> "plan").
 fn focus_word(normalized: &str) -> Option<&str> {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"^(?:what|which)(?: is| are| was| were)? (?:the|a|an) (\w+) (?:of|in|for|at|on|about|to)\b")
-            .expect("the focus pattern is valid")
+    static RE: OnceLock<(Regex, Regex)> = OnceLock::new();
+    let (of, short) = RE.get_or_init(|| {
+        (
+            Regex::new(r"^(?:what|which)(?: is| are| was| were)? (?:the|a|an) (\w+) (?:of|in|for|at|on|about|to)\b")
+                .expect("the focus pattern is valid"),
+            Regex::new(r"^what(?: is| are| was| were) (?:the |a |an )?(?:\w+ ){1,2}(\w+)$")
+                .expect("the focus pattern is valid"),
+        )
     });
-    re.captures(normalized)
+    of.captures(normalized)
+        .or_else(|| short.captures(normalized))
         .and_then(|c| c.get(1))
         .map(|m| m.as_str())
 }
