@@ -132,3 +132,17 @@ fn person_the_article_never_quotes_is_not_given_words() {
     "#]],
     );
 }
+
+#[test]
+fn the_author_is_not_invented() {
+    check(
+        "who wrote this article?",
+        expect![[r#"
+        The article doesn't name its author.
+        Questions I can answer:
+          - How much of Ukraine does Russia control?
+          - What did Zelensky say about NATO?
+          - Is Ukraine going to join NATO?
+    "#]],
+    );
+}
