@@ -65,6 +65,9 @@ pub struct Facts {
     pub has_open_time: bool,
     /// Speaks of the future ("will", "scheduled", "expected").
     pub future: bool,
+    /// Names a calendar time: a month, a weekday, a year, today/yesterday/tomorrow — what
+    /// "what day / what year" asks for.
+    pub has_calendar: bool,
     pub has_place: bool,
     /// Gives a reason or a motive ("because", "viewing them as", "believing that").
     pub has_reason: bool,
@@ -520,6 +523,34 @@ fn sentence_facts(
             "will" | "scheduled" | "expected" | "planned" | "due" | "upcoming" | "shall"
         ) {
             future = true;
+        }
+        if year
+            || matches!(
+                w,
+                "january"
+                    | "february"
+                    | "march"
+                    | "april"
+                    | "june"
+                    | "july"
+                    | "august"
+                    | "september"
+                    | "october"
+                    | "november"
+                    | "december"
+                    | "monday"
+                    | "tuesday"
+                    | "wednesday"
+                    | "thursday"
+                    | "friday"
+                    | "saturday"
+                    | "sunday"
+                    | "today"
+                    | "yesterday"
+                    | "tomorrow"
+            )
+        {
+            f.has_calendar = true;
         }
         // A time, or a condition, which answers "when could ..." as well.
         if lexicon::TIME_WORDS.contains(&w)

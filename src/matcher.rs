@@ -119,6 +119,11 @@ pub struct Query {
     pub unit: Option<(String, u32)>,
     /// The X of "what is the X of Y", with its concept when the article uses it.
     pub focus: Option<(String, Option<u32>)>,
+    /// The subject of "what did X do" ("what did the EU announce" -> EU), when the article
+    /// uses the word: an answer should involve it.
+    pub subject: Option<u32>,
+    /// Asks for a calendar time ("what day", "what year"), not just any time.
+    pub calendar: bool,
 }
 
 /// One ranked sentence.
@@ -525,9 +530,23 @@ impl Index {
             let c = self.concepts.get(&vocab.concept(f)).copied();
             (f.to_string(), c)
         });
+        let subject = subject_word(&normalized)
+            .filter(|w| !vocab.is_stop(w))
+            .filter(|w| {
+                // Not a word of a person already matched ("what did the vice president say").
+                !words.iter().zip(&consumed).any(|(x, c)| *c && x == w)
+            })
+            .and_then(|w| self.concepts.get(&vocab.concept(w)).copied());
+        let calendar = kind == Kind::When
+            && words
+                .iter()
+                .take(5)
+                .any(|w| matches!(w.as_str(), "day" | "date" | "year" | "month" | "weekday"));
         Query {
             kind,
             focus,
+            subject,
+            calendar,
             normalized,
             people,
             by_role,
@@ -724,7 +743,10 @@ impl Index {
                     let future = query.normalized.contains(" will ")
                         || query.normalized.contains("going to")
                         || query.normalized.contains(" next ");
-                    if facts.has_time && (!future || facts.has_open_time) {
+                    if facts.has_time
+                        && (!future || facts.has_open_time)
+                        && (!query.calendar || facts.has_calendar)
+                    {
                         score += 1.0;
                     } else {
                         kind_factor = 0.45;
@@ -780,6 +802,12 @@ impl Index {
                 && !self.terms[si].iter().any(|(c, _)| *c == f)
             {
                 kind_factor *= 0.6;
+            }
+            if let Some(s) = query.subject
+                && !self.terms[si].iter().any(|(c, _)| *c == s)
+                && !self.context[si].iter().any(|(c, _)| *c == s)
+            {
+                kind_factor *= 0.8;
             }
             // "What is the MSC?": the sentence that introduces a term defines it.
             if definitional {
@@ -1055,6 +1083,19 @@ fn kind_word(kind: Kind, word: &str) -> bool {
         ),
         _ => false,
     }
+}
+
+/// The subject of "what/how/why did X ..." questions: the word after the auxiliary (and an
+/// article).
+fn subject_word(normalized: &str) -> Option<&str> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"^(?:what|how|why|when|where|which) (?:did|does|do|has|have|will|would|can|could|should) (?:the |a |an )?(\w+) \w+")
+            .expect("the subject pattern is valid")
+    });
+    re.captures(normalized)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str())
 }
 
 /// The thing a "what is the X of Y" question asks about, or the last word of a short "what is
