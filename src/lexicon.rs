@@ -36,7 +36,8 @@ pub const STOP_WORDS: &[&str] = &[
     "um", "uh", "huh", "bro", "dude", "man", "sir", "nah", "yeah", "yep", "idk", "tho", "though",
     "while", "because", "since", "whether", "there", "theres", "during", "wrt", "give", "show", "find",
     "look", "need", "see", "pretty", "exactly", "well", "anyway", "basically", "specifically",
-    "exact", "tldr", "summary", "summarize", "summarise", "gist", "overview", "topic", "topics", "true", "false", "correct",
+    "exact", "tldr", "summary", "summarize", "summarise", "gist", "overview", "topic", "topics", "true", "false", "correct", "pro", "adjective", "phrase",
+    "expression", "term", "terms",
     "under", "condition", "conditions", "circumstances", "good", "interesting", "notable",
     "memorable", "famous", "cool", "nice", "fun", "funny",
 ];
@@ -73,7 +74,7 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("sticking point", "division"), ("sticking points", "division"),
     ("large scale", "fullscale"), ("counter offensive", "counteroffensive"),
     ("counter offensives", "counteroffensive"), ("phone call", "call"), ("on the table", "option"),
-    ("cold water", "dismiss"), ("good faith", "goodfaith"), ("in charge", "lead"),
+    ("cold water", "dismiss"), ("good faith", "goodfaith"), ("in charge", "lead"), ("in the way", "obstacle"),
 ];
 
 /// Groups of words that mean the same thing in questions about news; the first word names the
@@ -115,7 +116,7 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["resource", "resources", "mineral", "minerals", "metals", "natural"],
     &["parliament", "legislature", "rada", "lawmakers", "congress"],
     &["unclear", "clear", "certain", "sure", "uncertain", "unknown", "unsure", "uncertainty", "undecided", "murky"],
-    &["division", "divide", "divided", "disagreement", "split", "rift", "gap", "difference", "dispute", "sticking"],
+    &["division", "obstacle", "obstacles", "barrier", "hurdle", "impediment", "divide", "divided", "disagreement", "split", "rift", "gap", "difference", "dispute", "sticking"],
     &["call", "phone", "conversation", "phonecall", "chat", "spoke", "speak", "dial"],
     &["us", "washington", "usa"],
     &["russia", "russian", "russians", "moscow", "kremlin"],
@@ -157,6 +158,7 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["respond", "response", "react", "reaction", "reply"],
     &["uniquely", "unique", "best", "well"],
     &["victory", "triumph"],
+    &["express", "voice", "voiced", "raise", "raised", "air"],
     &["follow", "following", "precede", "preceded", "prior", "before", "after", "aftermath"],
     &["view", "views", "viewing", "perceive", "regard", "consider", "deem"],
     &["road", "path", "route", "pathway"],

@@ -774,6 +774,14 @@ impl Index {
                     {
                         score += 1.5;
                     }
+                    // "Who is the NATO chief?": a role no person of the article holds.
+                    if query.people.is_empty()
+                        && ["who is the ", "who was the "]
+                            .iter()
+                            .any(|p| query.normalized.starts_with(p))
+                    {
+                        kind_factor = 0.5;
+                    }
                     // "Who did Trump talk to?": someone other than the people asked about.
                     if !identity && facts.people.iter().any(|p| !query.people.contains(p)) {
                         score += 0.8;
@@ -790,8 +798,10 @@ impl Index {
                     // who-said questions and bare "give me a quote" requests.
                     if by_person {
                         score += if quoted { 1.25 } else { 1.0 };
-                    } else if quoted && (query.kind == Kind::WhoSaid || query.terms.is_empty()) {
+                    } else if quoted && query.terms.is_empty() {
                         score += 1.0;
+                    } else if quoted && query.kind == Kind::WhoSaid {
+                        score += 0.5;
                     } else if query.people.is_empty() && query.terms.is_empty() {
                         kind_factor = 0.0;
                     }
@@ -813,7 +823,7 @@ impl Index {
             if definitional {
                 for &(t, idf) in &query.terms {
                     if self.first_use.get(t as usize) == Some(&si) {
-                        score += 0.2 * idf;
+                        score += 0.4 * idf;
                     }
                 }
             }
@@ -1006,7 +1016,17 @@ fn kind_of(words: &[String]) -> Kind {
         if noun(|x| {
             matches!(
                 x,
-                "official" | "officials" | "leader" | "leaders" | "person" | "politician"
+                "official"
+                    | "officials"
+                    | "leader"
+                    | "leaders"
+                    | "person"
+                    | "politician"
+                    | "president"
+                    | "presidents"
+                    | "minister"
+                    | "ministers"
+                    | "people"
             )
         }) {
             return Kind::Who;
