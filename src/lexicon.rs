@@ -13,7 +13,7 @@ pub const STOP_WORDS: &[&str] = &[
     "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with",
     "from", "into", "onto", "as", "is", "are", "was", "were", "be", "been", "being", "am", "do",
     "does", "did", "done", "doing", "has", "have", "had", "having", "will", "would", "shall",
-    "should", "can", "could", "may", "might", "must", "it", "its", "this", "that", "these", "those",
+    "should", "can", "could", "may", "might", "it", "its", "this", "that", "these", "those",
     "there", "here", "their", "they", "them", "he", "him", "his", "she", "her", "hers", "we", "our",
     "ours", "i", "me", "my", "mine", "you", "your", "yours", "what", "which", "who", "whom",
     "whose", "when", "where", "why", "how", "whats", "whos", "wheres", "hows", "so", "than", "then",
@@ -36,7 +36,7 @@ pub const STOP_WORDS: &[&str] = &[
     "um", "uh", "huh", "bro", "dude", "man", "sir", "nah", "yeah", "yep", "idk", "tho", "though",
     "while", "because", "since", "whether", "there", "theres", "during", "wrt", "give", "show", "find",
     "look", "need", "see", "pretty", "exactly", "well", "anyway", "basically", "specifically",
-    "exact", "tldr", "summary", "summarize", "summarise", "gist", "overview", "topic", "topics", "true", "false", "correct", "pro", "adjective", "phrase",
+    "exact", "tldr", "summary", "summarize", "summarise", "gist", "overview", "topic", "topics", "true", "false", "correct", "vs", "versus", "pro", "adjective", "phrase",
     "expression", "term", "terms",
     "under", "condition", "conditions", "circumstances", "good", "interesting", "notable",
     "memorable", "famous", "cool", "nice", "fun", "funny",
@@ -74,17 +74,17 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("sticking point", "division"), ("sticking points", "division"),
     ("large scale", "fullscale"), ("counter offensive", "counteroffensive"),
     ("counter offensives", "counteroffensive"), ("phone call", "call"), ("on the table", "option"),
-    ("cold water", "dismiss"), ("good faith", "goodfaith"), ("in charge", "lead"), ("in the way", "obstacle"),
+    ("cold water", "dismiss"), ("good faith", "goodfaith"), ("in charge", "lead"), ("boots on the ground", "troops"), ("in the way", "obstacle"),
 ];
 
 /// Groups of words that mean the same thing in questions about news; the first word names the
 /// group. Words are stemmed when the table is built, so one form of each word is enough.
 #[rustfmt::skip]
 pub const SYNONYMS: &[&[&str]] = &[
-    &["percent", "%", "percentage", "fifth", "quarter", "tenth", "proportion", "share", "fraction", "portion", "pct"],
+    &["percent", "%", "percentage", "chunk", "slice", "fifth", "quarter", "tenth", "proportion", "share", "fraction", "portion", "pct"],
     &["territory", "territories", "land", "lands", "area", "ground", "soil", "territorial", "turf"],
     &["control", "hold", "occupy", "occupied", "occupation", "controlled", "possess", "held", "own"],
-    &["capture", "seize", "grab", "take", "taken", "took", "conquer", "overrun", "steal", "stole", "nab"],
+    &["capture", "fall", "fell", "fallen", "seize", "grab", "take", "taken", "took", "conquer", "overrun", "steal", "stole", "nab"],
     &["annex", "annexation", "annexed", "incorporate", "absorb", "claim", "claimed"],
     &["war", "conflict", "fighting", "fight", "hostilities", "warfare"],
     &["invasion", "invade", "attack", "assault", "incursion", "aggression"],
@@ -98,7 +98,7 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["recognize", "recognition", "accept", "acknowledge", "legitimize", "concede", "cede"],
     &["withdraw", "withdrawal", "pullout", "retreat", "leave", "exit", "removal"],
     &["return", "returned", "returning", "restore", "restoration", "handover", "giveback"],
-    &["want", "seek", "sought", "demand", "desire", "wish", "aim", "ambition", "bid", "goal", "aspiration", "hope", "hoping"],
+    &["want", "must", "seek", "sought", "demand", "desire", "wish", "aim", "ambition", "bid", "goal", "aspiration", "hope", "hoping"],
     &["join", "joining", "membership", "member", "accession", "admission", "admit", "enter", "entry"],
     &["oppose", "opposed", "opponent", "opponents", "against", "reject", "resist", "object", "dismiss", "refuse", "deny", "denied", "opposition", "rebuff", "nix", "shut"],
     &["threat", "danger", "risk", "menace", "threaten"],
@@ -162,7 +162,7 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["follow", "following", "precede", "preceded", "prior", "before", "after", "aftermath"],
     &["view", "views", "viewing", "perceive", "regard", "consider", "deem"],
     &["road", "path", "route", "pathway"],
-    &["timeline", "date", "schedule", "timetable", "deadline", "timeframe", "dates"],
+    &["timeline", "soon", "date", "schedule", "timetable", "deadline", "timeframe", "dates"],
     &["lose", "losing", "lost", "loss", "losses"],
     &["kill", "killed", "die", "died", "death", "deaths", "dead", "casualty", "casualties", "fatalities"],
     &["sanction", "sanctions", "embargo", "penalty"],
@@ -174,6 +174,13 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["announce", "announced", "announcement", "declare"],
     &["outline", "present", "presented", "unveil", "introduce", "pitch", "lay"],
     &["future", "upcoming", "coming"],
+];
+
+/// Words whose stem would put them with the wrong concept ("issued a warning" is not an
+/// "issue"), mapped to the word whose concept they belong to.
+#[rustfmt::skip]
+pub const WORD_CONCEPTS: &[(&str, &str)] = &[
+    ("issued", "announce"), ("issuing", "announce"), ("issues", "issue"),
 ];
 
 /// Verbs that introduce speech or a stance; a person right before one of them is the speaker of

@@ -666,9 +666,11 @@ impl Index {
             + query.people.iter().map(person_weight).sum::<f32>();
 
         let definitional = query.terms.len() <= 2
-            && ["what is ", "what are ", "who is ", "who are "]
+            && (["what is ", "what are ", "who is ", "who are "]
                 .iter()
-                .any(|p| query.normalized.starts_with(p));
+                .any(|p| query.normalized.starts_with(p))
+                || (query.normalized.starts_with("what ")
+                    && query.normalized.split(' ').count() <= 3));
         let mut candidates: Vec<Candidate> = Vec::with_capacity(article.sentences.len());
         for si in 0..article.sentences.len() {
             let facts = &knowledge.facts[si];
@@ -827,6 +829,14 @@ impl Index {
                     }
                 }
             }
+            // A sentence that is mostly a quotation is someone's words, not the article's
+            // account: for a factual question about no one in particular, it ranks a little lower.
+            if !facts.quotes.is_empty()
+                && query.people.is_empty()
+                && !matches!(query.kind, Kind::Quote | Kind::WhoSaid)
+            {
+                score *= 0.9;
+            }
             let mut coverage = if total > 0.0 { matched / total } else { 0.0 };
             for &i in &query.intents {
                 if self.intents[i].sentence == si {
@@ -968,7 +978,19 @@ fn kind_of(words: &[String]) -> Kind {
     {
         return Kind::Quote;
     }
-    match first {
+    // The question word, first in a sentence or anywhere in a terse one ("crimea annexed when").
+    let wh = if matches!(
+        first,
+        "what" | "which" | "how" | "is" | "are" | "do" | "does" | "did"
+    ) {
+        first
+    } else {
+        w.iter()
+            .copied()
+            .find(|x| matches!(*x, "who" | "when" | "where" | "why"))
+            .unwrap_or(first)
+    };
+    match wh {
         "who" | "whom" | "whose" => return Kind::Who,
         "when" => return Kind::When,
         "where" => return Kind::Where,

@@ -75,6 +75,10 @@ impl Vocab {
 
     /// The concept a word stands for: its stem, or its synonym group's stem.
     pub fn concept(&self, word: &str) -> String {
+        let word = lexicon::WORD_CONCEPTS
+            .iter()
+            .find(|(w, _)| *w == word)
+            .map_or(word, |(_, to)| *to);
         let s = text::stem(word);
         match self.groups.get(&s) {
             Some(c) => c.clone(),
