@@ -78,6 +78,9 @@ pub struct Index {
     /// Per sentence: the concepts and words that follow a figure within three words ("four
     /// Ukrainian regions"), i.e. what its figures count.
     counted: Vec<(Vec<u32>, Vec<String>)>,
+    /// Per sentence: the concepts that open it as its likely subject ("However, Russia has
+    /// opposed..." -> Russia; not "Russia’s invasion", a possessive).
+    leads: Vec<Vec<u32>>,
     /// Per concept: the first sentence that uses it (where the article introduces it).
     first_use: Vec<usize>,
     /// Per sentence: the terms and people of the sentence before it when it refers back to it.
@@ -306,6 +309,44 @@ impl Index {
                 (concepts_after, words_after)
             })
             .collect();
+        let leads = article
+            .sentences
+            .iter()
+            .map(|s| {
+                let mut out = Vec::new();
+                for w in vocab.article_words(&s.text).iter().take(8) {
+                    let possessive = s.text[w.end..].starts_with(['’', '\''])
+                        || s.text[w.start..w.end].ends_with(['’', '\'']);
+                    let opener = matches!(
+                        w.text.as_str(),
+                        "however"
+                            | "meanwhile"
+                            | "moreover"
+                            | "nevertheless"
+                            | "despite"
+                            | "following"
+                            | "although"
+                            | "though"
+                            | "after"
+                            | "before"
+                            | "back"
+                            | "for"
+                            | "as"
+                            | "with"
+                            | "since"
+                    );
+                    if vocab.is_stop(&w.text) || possessive || !w.capitalised || opener {
+                        continue;
+                    }
+                    if let Some(&id) = concepts.get(&vocab.concept(&w.text)) {
+                        out.push(id);
+                    }
+                    // The first name is the subject; the rest is the sentence going on.
+                    break;
+                }
+                out
+            })
+            .collect();
         let mut first_use = vec![usize::MAX; df.len()];
         for (si, ts) in terms.iter().enumerate() {
             for &(t, _) in ts {
@@ -368,6 +409,7 @@ impl Index {
             idf,
             terms,
             counted,
+            leads,
             first_use,
             context,
             context_people,
@@ -815,11 +857,15 @@ impl Index {
             {
                 kind_factor *= 0.6;
             }
-            if let Some(s) = query.subject
-                && !self.terms[si].iter().any(|(c, _)| *c == s)
-                && !self.context[si].iter().any(|(c, _)| *c == s)
-            {
-                kind_factor *= 0.8;
+            if let Some(s) = query.subject {
+                if !self.terms[si].iter().any(|(c, _)| *c == s)
+                    && !self.context[si].iter().any(|(c, _)| *c == s)
+                {
+                    kind_factor *= 0.8;
+                } else if self.leads[si].contains(&s) {
+                    // "What does Russia say about NATO?": Russia is what the sentence is about.
+                    score += 0.5;
+                }
             }
             // "What is the MSC?": the sentence that introduces a term defines it.
             if definitional {
@@ -1030,7 +1076,17 @@ fn kind_of(words: &[String]) -> Kind {
         if noun(|x| {
             matches!(
                 x,
-                "region" | "regions" | "city" | "cities" | "peninsula" | "place" | "places"
+                "region"
+                    | "regions"
+                    | "city"
+                    | "cities"
+                    | "peninsula"
+                    | "place"
+                    | "places"
+                    | "part"
+                    | "parts"
+                    | "area"
+                    | "areas"
             )
         }) {
             return Kind::Where;
