@@ -49,7 +49,7 @@ pub const SLANG: &[(&str, &str)] = &[
     ("u", "you"), ("ur", "your"), ("r", "are"), ("wat", "what"), ("wut", "what"), ("wht", "what"),
     ("whta", "what"), ("hw", "how"), ("abt", "about"), ("bout", "about"), ("bc", "because"),
     ("cuz", "because"), ("coz", "because"), ("govt", "government"), ("gov", "government"),
-    ("ppl", "people"), ("vp", "vice president"), ("potus", "us president"), ("prez", "president"),
+    ("ppl", "people"), ("vp", "vice president"), ("anex", "annex"), ("vise", "vice"), ("potus", "us president"), ("prez", "president"),
     ("pres", "president"), ("w", "with"), ("wo", "without"), ("thx", "thanks"), ("ty", "thanks"),
     ("tl", "tldr"), ("dr", "tldr"), ("usa", "us"), ("america", "us"), ("american", "us"),
     ("americans", "us"), ("uk", "britain"), ("eu", "europe"), ("nato's", "nato"),
@@ -74,7 +74,7 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("sticking point", "division"), ("sticking points", "division"),
     ("large scale", "fullscale"), ("counter offensive", "counteroffensive"),
     ("counter offensives", "counteroffensive"), ("phone call", "call"), ("on the table", "option"),
-    ("cold water", "dismiss"), ("good faith", "goodfaith"), ("in charge", "lead"), ("boots on the ground", "troops"), ("in the way", "obstacle"),
+    ("cold water", "dismiss"), ("good faith", "goodfaith"), ("in charge", "lead"), ("take place", "happen"), ("took place", "happen"), ("boots on the ground", "troops"), ("in the way", "obstacle"),
 ];
 
 /// Groups of words that mean the same thing in questions about news; the first word names the

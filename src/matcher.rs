@@ -127,6 +127,8 @@ pub struct Query {
     pub subject: Option<u32>,
     /// Asks for a calendar time ("what day", "what year"), not just any time.
     pub calendar: bool,
+    /// Concepts of the names the question gives that the article also uses ("Crimea").
+    pub names: Vec<u32>,
 }
 
 /// One ranked sentence.
@@ -584,11 +586,20 @@ impl Index {
                 .iter()
                 .take(5)
                 .any(|w| matches!(w.as_str(), "day" | "date" | "year" | "month" | "weekday"));
+        let names: Vec<u32> = words
+            .iter()
+            .zip(&consumed)
+            .filter(|(w, c)| !**c && knowledge.names.iter().any(|n| n.eq_ignore_ascii_case(w)))
+            .filter_map(|(w, _)| self.concepts.get(&vocab.concept(w)).copied())
+            // Only distinctive names: a country the whole article is about is no clue.
+            .filter(|&c| self.idf[c as usize] >= 2.0)
+            .collect();
         Query {
             kind,
             focus,
             subject,
             calendar,
+            names,
             normalized,
             people,
             by_role,
@@ -626,6 +637,11 @@ impl Index {
             if variant != word && (self.known.contains(&variant) || vocab.knows(&variant)) {
                 return variant;
             }
+        }
+        // Short words are too often real words of their own ("place" is not "peace"); they
+        // are corrected only through the slang table.
+        if len < 6 {
+            return word.to_string();
         }
         let max = if len >= 8 { 2 } else { 1 };
         let first = word.chars().next().unwrap_or(' ');
@@ -738,6 +754,7 @@ impl Index {
             // People: each one the sentence names counts; a sentence naming none of them is
             // about someone else.
             let mut factor = 1.0;
+            let mut kind_factor_people: f32 = 1.0;
             let named = query
                 .people
                 .iter()
@@ -751,6 +768,14 @@ impl Index {
             if !query.people.is_empty() {
                 if named == 0 && in_context == 0 {
                     factor = 0.4;
+                }
+                // "What is Zelensky's opinion of Macron?": a sentence with only one of them
+                // does not relate the two.
+                if query.people.len() > 1
+                    && named + in_context < query.people.len()
+                    && !matches!(query.kind, Kind::Quote | Kind::WhoSaid)
+                {
+                    kind_factor_people = 0.8;
                 }
                 matched += 0.5 * PERSON_WEIGHT * in_context as f32;
                 score += 0.5 * PERSON_WEIGHT * in_context as f32;
@@ -768,7 +793,7 @@ impl Index {
                     score += 0.5;
                 }
             }
-            let mut kind_factor: f32 = 1.0;
+            let mut kind_factor: f32 = kind_factor_people;
             match query.kind {
                 Kind::HowMany => {
                     if !facts.has_number {
@@ -820,9 +845,10 @@ impl Index {
                     }
                     // "Who is the NATO chief?": a role no person of the article holds.
                     if query.people.is_empty()
-                        && ["who is the ", "who was the "]
+                        && ["who is ", "who was "]
                             .iter()
                             .any(|p| query.normalized.starts_with(p))
+                        && !query.normalized.split(' ').any(|w| w.ends_with("ing"))
                     {
                         kind_factor = 0.5;
                     }
@@ -849,8 +875,40 @@ impl Index {
                     } else if query.people.is_empty() && query.terms.is_empty() {
                         kind_factor = 0.0;
                     }
+                    // "What did Trump say about NATO?": the person must speak here, and the
+                    // sentence must be about what was asked (the topic words and any other
+                    // person named), not just quote the person on something else.
+                    if query.kind == Kind::Quote {
+                        if !query.people.is_empty() && !by_person {
+                            kind_factor *= 0.5;
+                        }
+                        // The topic: the words other than the speaker ("the Kremlin").
+                        let (mut topic_total, mut topic_matched) = (0.0, 0.0);
+                        for &(t, w) in &query.terms {
+                            if Some(t) == query.subject {
+                                continue;
+                            }
+                            topic_total += w;
+                            if self.terms[si].iter().any(|(c, _)| *c == t) {
+                                topic_matched += w;
+                            }
+                        }
+                        if topic_total > 0.0 && topic_matched < 0.5 * topic_total {
+                            kind_factor *= 0.5;
+                        }
+                    }
                 }
                 _ => {}
+            }
+            // A name the question gives (Crimea, Kremlin) and the sentence lacks: it is about
+            // something else.
+            if !query.by_role
+                && query.names.iter().any(|n| {
+                    !self.terms[si].iter().any(|(c, _)| c == n)
+                        && !self.context[si].iter().any(|(c, _)| c == n)
+                })
+            {
+                kind_factor *= 0.7;
             }
             if let Some(f) = focus
                 && !self.terms[si].iter().any(|(c, _)| *c == f)

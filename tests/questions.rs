@@ -42,6 +42,12 @@ fn later_question_batches_stay_above_their_bars() {
     check_set("munich-holdout.txt", 150, 0.90, 0.90, 0.05);
 }
 
+/// Unanswerable questions that borrow the article's words: the hardest abstentions.
+#[test]
+fn adversarial_unanswerable_questions_mostly_abstain() {
+    check_set("munich-adversarial.txt", 25, 1.0, 0.70, 0.0);
+}
+
 #[test]
 fn every_suggested_question_is_answered() {
     let e = engine();
