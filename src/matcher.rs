@@ -204,10 +204,16 @@ impl Index {
         let mut terms = Vec::new();
         let mut lengths = Vec::new();
         let mut known: HashSet<String> = HashSet::new();
-        for s in &article.sentences {
+        // Each sentence's words, read once for every table below.
+        let sentence_words: Vec<Vec<crate::vocab::Word>> = article
+            .sentences
+            .iter()
+            .map(|s| vocab.article_words(&s.text))
+            .collect();
+        for words in &sentence_words {
             let mut tf: Vec<(u32, f32)> = Vec::new();
             let mut len = 0.0;
-            for w in vocab.article_words(&s.text) {
+            for w in words {
                 known.insert(w.text.clone());
                 if vocab.is_stop(&w.text) {
                     continue;
@@ -287,11 +293,9 @@ impl Index {
                 }
             })
             .collect();
-        let counted = article
-            .sentences
+        let counted = sentence_words
             .iter()
-            .map(|s| {
-                let words = vocab.article_words(&s.text);
+            .map(|words| {
                 let mut concepts_after = Vec::new();
                 let mut words_after = Vec::new();
                 for (i, w) in words.iter().enumerate() {
@@ -314,9 +318,10 @@ impl Index {
         let leads = article
             .sentences
             .iter()
-            .map(|s| {
+            .zip(&sentence_words)
+            .map(|(s, words)| {
                 let mut out = Vec::new();
-                for w in vocab.article_words(&s.text).iter().take(8) {
+                for w in words.iter().take(8) {
                     let possessive = s.text[w.end..].starts_with(['’', '\''])
                         || s.text[w.start..w.end].ends_with(['’', '\'']);
                     let opener = matches!(
