@@ -187,7 +187,7 @@ pub fn extract(
     let mut last_person: Option<usize> = None;
     for (si, sentence) in article.sentences.iter().enumerate() {
         let words = vocab.article_words(&sentence.text);
-        let facts = sentence_facts(&k, si, &sentence.text, &words, &mut last_person);
+        let facts = sentence_facts(&k, &sentence.text, &words, &mut last_person);
         let quotes = find_quotes(&sentence.text);
         let mut facts = facts;
         for (qstart, qend, qtext) in quotes {
@@ -460,7 +460,6 @@ const DIRECTIONS: &[&str] = &[
 
 fn sentence_facts(
     k: &Knowledge,
-    _si: usize,
     text: &str,
     words: &[Word],
     last_person: &mut Option<usize>,

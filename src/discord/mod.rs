@@ -443,13 +443,12 @@ impl EventHandler for Handler {
         self.shared.metrics.shard(ctx.shard_id.0, true, None);
     }
 
-    async fn shard_stage_update(&self, ctx: Context, event: ShardStageUpdateEvent) {
+    async fn shard_stage_update(&self, _: Context, event: ShardStageUpdateEvent) {
         tracing::info!(shard = event.shard_id.0, stage = %event.new, "gateway stage");
         // Connected is confirmed by READY or RESUMED; any other stage is not connected.
         if !matches!(event.new, ConnectionStage::Connected) {
             self.shared.metrics.shard(event.shard_id.0, false, None);
         }
-        let _ = ctx;
     }
 
     async fn message(&self, _: Context, msg: Message) {
