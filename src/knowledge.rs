@@ -587,7 +587,10 @@ fn sentence_facts(
         {
             f.has_place = true;
         }
-        if REASONS.contains(&w) {
+        // "(However,) with deep divisions over X, the road ... remains uncertain": an opening
+        // "with" clause gives the circumstance that explains the rest.
+        let opening_with = w == "with" && (i == 0 || (i == 1 && lower[0] == "however"));
+        if REASONS.contains(&w) || opening_with {
             f.has_reason = true;
         }
         i += 1;

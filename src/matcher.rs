@@ -1238,6 +1238,10 @@ fn kind_word(kind: Kind, word: &str) -> bool {
         Kind::When => matches!(word, "long" | "year" | "date" | "time" | "month" | "day"),
         Kind::WhoSaid | Kind::Quote => word == "called",
         Kind::HowMany => matches!(word, "big" | "large" | "far" | "high" | "size" | "tall"),
+        Kind::Where => matches!(
+            word,
+            "part" | "parts" | "area" | "areas" | "place" | "places"
+        ),
         Kind::Who => matches!(
             word,
             "job" | "role" | "title" | "occupation" | "profession" | "post"

@@ -117,7 +117,7 @@ impl Vocab {
         let mut out: Vec<Word> = Vec::with_capacity(words.len());
         let mut i = 0;
         'outer: while i < words.len() {
-            for n in [3usize, 2] {
+            for n in [4usize, 3, 2] {
                 if i + n <= words.len() {
                     let key = words[i..i + n]
                         .iter()
