@@ -162,7 +162,7 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["follow", "following", "precede", "preceded", "prior", "before", "after", "aftermath"],
     &["view", "views", "viewing", "perceive", "regard", "consider", "deem"],
     &["road", "path", "route", "pathway"],
-    &["timeline", "soon", "date", "schedule", "timetable", "deadline", "timeframe", "dates"],
+    &["timeline", "soon", "close", "imminent", "date", "schedule", "timetable", "deadline", "timeframe", "dates"],
     &["lose", "losing", "lost", "loss", "losses"],
     &["kill", "killed", "die", "died", "death", "deaths", "dead", "casualty", "casualties", "fatalities"],
     &["sanction", "sanctions", "embargo", "penalty"],
