@@ -857,14 +857,6 @@ impl Index {
                     {
                         kind_factor = 0.5;
                     }
-                    // "Which leaders spoke?": several people.
-                    let plural = query
-                        .normalized
-                        .split(' ')
-                        .any(|w| matches!(w, "presidents" | "leaders" | "officials" | "ministers"));
-                    if plural && facts.people.len() >= 2 {
-                        score += 0.5;
-                    }
                     // "Who did Trump talk to?": someone other than the people asked about.
                     if !identity && facts.people.iter().any(|p| !query.people.contains(p)) {
                         score += 0.8;
