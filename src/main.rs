@@ -204,7 +204,13 @@ fn run(args: &Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let runtime = match tokio::runtime::Runtime::new() {
+    // Answers are computed on a few blocking threads (they take microseconds); a small pool
+    // keeps memory flat under a flood instead of a thread per question.
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(4)
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("citebot: cannot start the async runtime: {e}");
