@@ -38,7 +38,7 @@ pub const STOP_WORDS: &[&str] = &[
     "look", "need", "see", "pretty", "exactly", "well", "anyway", "basically", "specifically",
     "exact", "tldr", "summary", "summarize", "summarise", "gist", "overview", "topic", "topics", "true", "false", "correct", "vs", "versus", "pro", "adjective", "phrase",
     "expression", "term", "terms",
-    "under", "condition", "conditions", "circumstances", "good", "interesting", "notable",
+    "under", "circumstances", "good", "interesting", "notable",
     "memorable", "famous", "cool", "nice", "fun", "funny",
 ];
 
@@ -98,7 +98,7 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["recognize", "recognition", "accept", "acknowledge", "legitimize", "concede", "cede"],
     &["withdraw", "withdrawal", "pullout", "retreat", "leave", "exit", "removal"],
     &["return", "returned", "returning", "restore", "restoration", "handover", "giveback"],
-    &["want", "must", "seek", "sought", "demand", "desire", "wish", "aim", "ambition", "bid", "goal", "aspiration", "hope", "hoping"],
+    &["want", "must", "condition", "conditions", "seek", "sought", "demand", "desire", "wish", "aim", "ambition", "bid", "goal", "aspiration", "hope", "hoping"],
     &["join", "joining", "membership", "member", "accession", "admission", "admit", "enter", "entry"],
     &["oppose", "opposed", "opponent", "opponents", "against", "reject", "resist", "object", "dismiss", "refuse", "deny", "denied", "opposition", "rebuff", "nix", "shut"],
     &["threat", "danger", "risk", "menace", "threaten"],
@@ -118,7 +118,7 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["unclear", "clear", "certain", "sure", "uncertain", "unknown", "unsure", "uncertainty", "undecided", "murky"],
     &["division", "obstacle", "obstacles", "barrier", "hurdle", "impediment", "divide", "divided", "disagreement", "split", "rift", "gap", "difference", "dispute", "sticking"],
     &["call", "phone", "conversation", "phonecall", "chat", "spoke", "speak", "dial"],
-    &["us", "washington", "usa"],
+    &["us", "washington", "usa", "administration"],
     &["russia", "russian", "russians", "moscow"],
     &["ukraine", "ukrainian", "ukrainians"],
     &["europe", "european", "europeans", "eu", "brussels"],
@@ -181,6 +181,9 @@ pub const SYNONYMS: &[&[&str]] = &[
 #[rustfmt::skip]
 pub const WORD_CONCEPTS: &[(&str, &str)] = &[
     ("issued", "announce"), ("issuing", "announce"), ("issues", "issue"),
+    ("criticize", "condemn"), ("criticise", "condemn"), ("criticized", "condemn"),
+    ("criticised", "condemn"), ("criticizes", "condemn"), ("criticism", "condemn"),
+    ("critic", "condemn"), ("critics", "condemn"),
 ];
 
 /// Verbs that introduce speech or a stance; a person right before one of them is the speaker of

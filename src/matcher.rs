@@ -305,7 +305,7 @@ impl Index {
                     if !figure {
                         continue;
                     }
-                    for after in words.iter().skip(i + 1).take(3) {
+                    for after in words.iter().skip(i + 1).take(4) {
                         if let Some(&id) = concepts.get(&vocab.concept(&after.text)) {
                             concepts_after.push(id);
                         }
@@ -648,13 +648,17 @@ impl Index {
         if len < 6 {
             return word.to_string();
         }
-        let max = if len >= 8 { 2 } else { 1 };
+        // One edit (a transposition counts as one); two only between forms of one word
+        // ("militarily" -> "military"), as two edits also turn real words into others
+        // ("criticize" -> "critical").
+        let max = if len >= 9 { 2 } else { 1 };
         let first = word.chars().next().unwrap_or(' ');
         let mut best: Option<(usize, &str)> = None;
         if let Some(bucket) = self.spellings.get(&first) {
             for cand in bucket {
                 let d = text::edit_distance(word, cand, max);
-                if d <= max && best.is_none_or(|(bd, _)| d < bd) {
+                let same_stem = word.chars().take(7).eq(cand.chars().take(7));
+                if d <= max && (d < 2 || same_stem) && best.is_none_or(|(bd, _)| d < bd) {
                     best = Some((d, cand));
                 }
             }
@@ -808,6 +812,16 @@ impl Index {
                     {
                         // "How many people ...": a figure that counts something else.
                         kind_factor = 0.6;
+                    } else if query.normalized.starts_with("how big")
+                        || query.normalized.starts_with("how large")
+                    {
+                        // "How big is the army?": a figure of something the question names.
+                        let counted = &self.counted[si].0;
+                        if query.terms.iter().any(|(t, _)| counted.contains(t)) {
+                            score += 1.0;
+                        } else {
+                            kind_factor = 0.45;
+                        }
                     } else {
                         score += 1.0;
                     }
@@ -1041,7 +1055,14 @@ pub fn clean(question: &str) -> String {
 }
 
 fn kind_of(words: &[String]) -> Kind {
-    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    let mut w: Vec<&str> = words.iter().map(String::as_str).collect();
+    // "In which parts ...", "By when ...": the question starts after the preposition.
+    if w.len() > 1
+        && matches!(w[0], "in" | "on" | "at" | "for" | "from" | "to" | "by")
+        && matches!(w[1], "which" | "what" | "where" | "when" | "whom")
+    {
+        w.remove(0);
+    }
     let has = |x: &str| w.contains(&x);
     let first = w.first().copied().unwrap_or("");
     let second = w.get(1).copied().unwrap_or("");
@@ -1099,6 +1120,10 @@ fn kind_of(words: &[String]) -> Kind {
             .find(|x| matches!(*x, "who" | "when" | "where" | "why"))
             .unwrap_or(first)
     };
+    // "What makes peace uncertain?" asks why.
+    if first == "what" && matches!(second, "makes" | "made" | "causes" | "caused") {
+        return Kind::Why;
+    }
     match wh {
         "who" | "whom" | "whose" => return Kind::Who,
         "when" => return Kind::When,
@@ -1120,8 +1145,9 @@ fn kind_of(words: &[String]) -> Kind {
             _ => Kind::Other,
         };
     }
-    if matches!(first, "what" | "which")
-        && w.iter().any(|x| {
+    // "What is Vance's job?" (not "what role could the military play?").
+    if first == "what"
+        && w.last().is_some_and(|x| {
             matches!(
                 *x,
                 "job" | "role" | "title" | "occupation" | "profession" | "post"

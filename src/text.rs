@@ -95,6 +95,16 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         } else {
             text.len()
         };
+        // "pro-Russian" is one word, not "pro" and "Russian".
+        if let Some(prev) = tokens.last_mut()
+            && matches!(prev.word.as_str(), "pro" | "anti")
+            && text[prev.end..start] == *"-"
+        {
+            prev.word.push_str(&word);
+            prev.end = end;
+            i = j;
+            continue;
+        }
         tokens.push(Token {
             word,
             start,
@@ -214,6 +224,7 @@ mod tests {
         );
         assert_eq!(words("isn't it, what's"), ["isnt", "it", "what"]);
         assert_eq!(words("the U.S.-EU plan"), ["the", "us", "eu", "plan"]);
+        assert_eq!(words("a pro-Russian leader"), ["a", "prorussian", "leader"]);
     }
 
     #[test]
