@@ -152,7 +152,14 @@ pub fn short_answer(
         .iter()
         .map(|&q| &knowledge.quotes[q])
         .find(|q| q.speaker.is_some_and(|p| query.people.contains(&p)))
-        .or_else(|| facts.quotes.first().map(|&q| &knowledge.quotes[q]));
+        .or_else(|| {
+            // Otherwise the fullest quotation of the sentence ("great" says little).
+            facts
+                .quotes
+                .iter()
+                .map(|&q| &knowledge.quotes[q])
+                .max_by_key(|q| q.text.split_whitespace().count())
+        });
     let quote_ref = quote.map(|q| QuoteRef {
         text: q.text.clone(),
         speaker: q.speaker.map(|p| described_in(knowledge, p, &s.text)),

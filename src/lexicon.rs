@@ -46,7 +46,7 @@ pub const STOP_WORDS: &[&str] = &[
 /// it stands for.
 #[rustfmt::skip]
 pub const SLANG: &[(&str, &str)] = &[
-    ("u", "you"), ("ur", "your"), ("r", "are"), ("wat", "what"), ("wut", "what"), ("wht", "what"),
+    ("u", "you"), ("ur", "your"), ("r", "are"), ("wat", "what"), ("whats", "what is"), ("whos", "who is"), ("wheres", "where is"), ("wut", "what"), ("wht", "what"),
     ("whta", "what"), ("hw", "how"), ("abt", "about"), ("bout", "about"), ("bc", "because"),
     ("cuz", "because"), ("coz", "because"), ("govt", "government"), ("gov", "government"),
     ("ppl", "people"), ("vp", "vice president"), ("anex", "annex"), ("vise", "vice"), ("potus", "us president"), ("prez", "president"),

@@ -888,7 +888,14 @@ impl Index {
                     if by_person {
                         score += if quoted { 1.25 } else { 1.0 };
                     } else if quoted && query.terms.is_empty() {
-                        score += 1.0;
+                        // "Give me a quote": a full quotation rather than a single word.
+                        let words = facts
+                            .quotes
+                            .iter()
+                            .map(|&q| knowledge.quotes[q].text.split_whitespace().count())
+                            .max()
+                            .unwrap_or(0);
+                        score += 1.0 + 0.05 * words.min(20) as f32;
                     } else if quoted && query.kind == Kind::WhoSaid {
                         score += 0.5;
                     } else if query.people.is_empty() && query.terms.is_empty() {

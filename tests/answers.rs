@@ -146,3 +146,30 @@ fn the_author_is_not_invented() {
     "#]],
     );
 }
+
+#[test]
+fn a_bare_quote_request_gets_a_full_quotation() {
+    check(
+        "give me a quote",
+        expect![[r#"
+        “The United States does not believe that NATO membership for Ukraine is a realistic outcome of a negotiated settlement” — Pete Hegseth
+          > “The United States does not believe that NATO membership for Ukraine is a realistic outcome of a negotiated settlement,” Hegseth said.
+            — paragraph 12, sentence 2 · NATO Membership: A Distant Dream? · Ukraine's future dominates the Munich Security Conference
+        Confidence: medium (0.70)
+    "#]],
+    );
+}
+
+#[test]
+fn chat_contractions_read_like_the_full_words() {
+    check(
+        "whats the weather in munich",
+        expect![[r#"
+        The article doesn't say anything about “weather”.
+        Questions I can answer:
+          - How much of Ukraine does Russia control?
+          - What did Zelensky say about NATO?
+          - Is Ukraine going to join NATO?
+    "#]],
+    );
+}
