@@ -191,7 +191,7 @@ pub fn extract(
         let quotes = find_quotes(&sentence.text);
         let mut facts = facts;
         for (qstart, qend, qtext) in quotes {
-            let speaker = quote_speaker(&k, &sentence.text, &words, qstart, qend, &facts);
+            let speaker = quote_speaker(&k, &words, qstart, qend, &facts);
             if let Some(s) = speaker
                 && !facts.speakers.contains(&s)
             {
@@ -629,7 +629,6 @@ fn find_quotes(text: &str) -> Vec<(usize, usize, String)> {
 /// sentence (Zelensky urged ..., calling it “...”), else the nearest person before it.
 fn quote_speaker(
     k: &Knowledge,
-    _text: &str,
     words: &[Word],
     qstart: usize,
     qend: usize,
@@ -643,7 +642,7 @@ fn quote_speaker(
     if !after.is_empty() {
         let window = &after[..after.len().min(7)];
         for (n, &i) in window.iter().enumerate() {
-            if lexicon::SPEECH_VERBS.contains(&lower[i]) && n <= 6 {
+            if lexicon::SPEECH_VERBS.contains(&lower[i]) {
                 // The speaker is the last person (or pronoun) between the quote and the verb,
                 // or the person right after the verb ("said Jane Doe").
                 for &j in window[..n].iter().rev() {

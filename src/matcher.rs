@@ -164,12 +164,6 @@ pub struct Ranking {
     pub confidence: f32,
 }
 
-impl Ranking {
-    pub fn answered(&self) -> bool {
-        !self.candidates.is_empty()
-    }
-}
-
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
 /// Weight of a content word the article never uses (about the idf of a word in no sentence).
@@ -444,8 +438,8 @@ impl Index {
             .map_or("?", |(k, _)| k.as_str())
     }
 
-    /// Every sentence scored for `query`, best first, without the abstention decision: for
-    /// `citebot explain`.
+    /// The best sentences for `query` (those scoring within a quarter of the best, at most
+    /// five), whatever their confidence: what `citebot explain` shows.
     pub fn scores(
         &self,
         query: &Query,

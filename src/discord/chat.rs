@@ -100,7 +100,13 @@ pub async fn on_message(h: &Handler, msg: &Message) {
         user: msg.author.id.get(),
         text: &question,
     };
-    if let Some(o) = outcome.or(Some(Outcome::Error).filter(|_| reply == render::apology())) {
+    // A question counts once it was answered or failed; a cooldown notice is not one.
+    let outcome = if reply == render::apology() {
+        Some(Outcome::Error)
+    } else {
+        outcome
+    };
+    if let Some(o) = outcome {
         shared.finished(&q, o, delivered, flight.started);
     }
 }
