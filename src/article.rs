@@ -261,9 +261,45 @@ fn is_abbreviation(text: &str, chars: &[(usize, char)], dot: usize) -> bool {
     ABBREVIATIONS.contains(&word.to_lowercase().as_str())
 }
 
+/// Lists every paragraph as question files and citations number it: each body sentence on a
+/// line of its own behind its `PARAGRAPH.SENTENCE` number; headings and related links marked
+/// as such, since they are never cited.
+pub fn describe(article: &Article) -> String {
+    let mut out = String::new();
+    for p in &article.paragraphs {
+        match p.kind {
+            ParagraphKind::Heading => {
+                out.push_str(&format!("{}   (heading) {}\n", p.number, p.text))
+            }
+            ParagraphKind::Related => {
+                out.push_str(&format!("{}   (related) {}\n", p.number, p.text))
+            }
+            ParagraphKind::Body => {
+                for s in article
+                    .sentences
+                    .iter()
+                    .filter(|s| s.id.paragraph == p.number)
+                {
+                    out.push_str(&format!("{} {}\n", s.id, s.text));
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn describe_numbers_sentences_and_marks_headings() {
+        let a = Article::parse("One here. Two there.\nA Heading Line\nThree.\n");
+        assert_eq!(
+            describe(&a),
+            "1.1 One here.\n1.2 Two there.\n2   (heading) A Heading Line\n3.1 Three.\n"
+        );
+    }
 
     #[test]
     fn splitting_survives_initials_percent_and_quotes() {

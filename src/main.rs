@@ -19,6 +19,8 @@ USAGE:
     citebot check-config [OPTIONS]       validate the configuration and exit 0 (valid) or 1
     citebot healthcheck [OPTIONS]        exit 0 if the running bot's /healthz answers 200
     citebot knowledge [OPTIONS]          show the people and quotes found in the article
+    citebot sentences [OPTIONS]          list the citable sentences with their numbers, as
+                                         question files cite them
     citebot explain [OPTIONS] \"QUESTION\" show how a question is read and the best sentences
 
 ENVIRONMENT (run):
@@ -115,6 +117,10 @@ fn main() -> ExitCode {
                 "{}",
                 citebot::knowledge::describe(engine.knowledge(), engine.article())
             );
+            ExitCode::SUCCESS
+        }),
+        "sentences" => with_engine(&args, |engine| {
+            print!("{}", citebot::article::describe(engine.article()));
             ExitCode::SUCCESS
         }),
         "check-config" => match load(&args) {
