@@ -48,6 +48,8 @@
 
 pub mod text;
 
+pub mod embed;
+
 pub mod lexicon;
 
 pub mod vocab;

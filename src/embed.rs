@@ -1,0 +1,650 @@
+//! Sentence embeddings: text to a 384-dimensional unit vector whose dot product with another
+//! says how close two texts are in meaning ("how much land has Russia taken" is close to "Russia
+//! has taken control of around 20% of Ukraine’s territory" although they share two words).
+//!
+//! The model is all-MiniLM-L6-v2 (Apache-2.0), a 6-layer BERT encoder with mean pooling, run
+//! here in plain Rust: an uncased WordPiece tokenizer, the transformer forward pass, and the
+//! pooling. Its weights live in `model/` (int8 matrices with a scale per row, see
+//! `model/README.md` for their source, checksum and the script that reproduces them) and are
+//! compiled into the binary, so nothing is read or downloaded at run time.
+//!
+//! Matrix products dominate the cost; [`dot`] uses AVX2 and FMA when the processor has them
+//! (checked once at run time) and a portable loop otherwise. Texts are cut at
+//! [`MAX_TOKENS`] word pieces, so a flood of text costs no more than a long sentence.
+//! Embeddings of texts seen before come from a bounded process-wide cache: engines rebuilt for
+//! the same article (a reload, the tests) do not recompute them.
+//!
+//! This module knows nothing about articles or questions.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Size of an embedding.
+pub const DIM: usize = 384;
+/// Most word pieces of a text that the model reads (the model was trained on up to 256).
+pub const MAX_TOKENS: usize = 128;
+const HEADS: usize = 12;
+const HEAD_DIM: usize = DIM / HEADS;
+const LAYERS: usize = 6;
+const CLS: u32 = 101;
+const SEP: u32 = 102;
+const UNK: u32 = 100;
+/// Most cached embeddings before the cache is emptied.
+const CACHE_LIMIT: usize = 50_000;
+
+static WEIGHTS: &[u8] = include_bytes!("../model/minilm-l6-q8.bin");
+static VOCAB: &str = include_str!("../model/vocab.txt");
+
+/// A unit vector: the meaning of a text.
+pub type Embedding = Arc<[f32]>;
+
+/// A weight matrix stored as int8 with one scale per row (`rows` outputs of `cols` inputs).
+struct QMatrix {
+    rows: usize,
+    cols: usize,
+    scales: Vec<f32>,
+    data: Vec<i8>,
+}
+
+impl QMatrix {
+    fn row_into(&self, r: usize, out: &mut [f32]) {
+        let s = self.scales[r];
+        let row = &self.data[r * self.cols..(r + 1) * self.cols];
+        for (o, &q) in out.iter_mut().zip(row) {
+            *o = q as f32 * s;
+        }
+    }
+}
+
+struct Linear {
+    w: QMatrix,
+    b: Vec<f32>,
+}
+
+struct Norm {
+    g: Vec<f32>,
+    b: Vec<f32>,
+}
+
+struct Layer {
+    query: Linear,
+    key: Linear,
+    value: Linear,
+    attn_out: Linear,
+    attn_norm: Norm,
+    up: Linear,
+    down: Linear,
+    out_norm: Norm,
+}
+
+/// The loaded model: vocabulary and weights.
+pub struct Model {
+    vocab: HashMap<&'static str, u32>,
+    words: QMatrix,
+    positions: Vec<f32>,
+    token_type: Vec<f32>,
+    embed_norm: Norm,
+    layers: Vec<Layer>,
+    cache: Mutex<HashMap<String, Embedding>>,
+}
+
+/// The model compiled into the binary, loaded on first use (about 30 ms).
+pub fn model() -> &'static Model {
+    static MODEL: OnceLock<Model> = OnceLock::new();
+    MODEL.get_or_init(|| Model::parse(WEIGHTS, VOCAB).expect("the built-in model is valid"))
+}
+
+enum Tensor {
+    F32(usize, usize, Vec<f32>),
+    Q8(QMatrix),
+}
+
+fn read_tensors(bytes: &[u8]) -> Result<HashMap<String, Tensor>, String> {
+    let mut at = 0usize;
+    let mut take = |n: usize| -> Result<&[u8], String> {
+        let s = bytes.get(at..at + n).ok_or("model file is truncated")?;
+        at += n;
+        Ok(s)
+    };
+    if take(8)? != b"CBEMB1\0\0" {
+        return Err("not a citebot model file".into());
+    }
+    let u32_of = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize;
+    let count = u32_of(take(4)?);
+    let mut out = HashMap::new();
+    for _ in 0..count {
+        let len = u16::from_le_bytes([take(1)?[0], take(1)?[0]]) as usize;
+        let name = String::from_utf8(take(len)?.to_vec()).map_err(|e| e.to_string())?;
+        let kind = take(1)?[0];
+        let rows = u32_of(take(4)?);
+        let cols = u32_of(take(4)?);
+        let floats = |b: &[u8]| -> Vec<f32> {
+            b.chunks_exact(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect()
+        };
+        let tensor = match kind {
+            0 => Tensor::F32(rows, cols, floats(take(rows * cols * 4)?)),
+            1 => {
+                let scales = floats(take(rows * 4)?);
+                let data = take(rows * cols)?.iter().map(|&b| b as i8).collect();
+                Tensor::Q8(QMatrix {
+                    rows,
+                    cols,
+                    scales,
+                    data,
+                })
+            }
+            k => return Err(format!("tensor {name}: unknown kind {k}")),
+        };
+        out.insert(name, tensor);
+    }
+    Ok(out)
+}
+
+impl Model {
+    fn parse(bytes: &[u8], vocab: &'static str) -> Result<Model, String> {
+        let mut t = read_tensors(bytes)?;
+        let mut vector = |name: &str, len: usize| -> Result<Vec<f32>, String> {
+            match t.remove(name) {
+                Some(Tensor::F32(r, c, v)) if r * c == len => Ok(v),
+                _ => Err(format!("tensor {name} is missing or not {len} floats")),
+            }
+        };
+        let embed_norm = Norm {
+            g: vector("embeddings.LayerNorm.weight", DIM)?,
+            b: vector("embeddings.LayerNorm.bias", DIM)?,
+        };
+        let token_type = vector("embeddings.token_type_embeddings.weight", 2 * DIM)?;
+        let mut biases = HashMap::new();
+        let mut norms = HashMap::new();
+        for l in 0..LAYERS {
+            for (name, len) in [
+                ("attention.self.query", DIM),
+                ("attention.self.key", DIM),
+                ("attention.self.value", DIM),
+                ("attention.output.dense", DIM),
+                ("intermediate.dense", 4 * DIM),
+                ("output.dense", DIM),
+            ] {
+                let key = format!("encoder.layer.{l}.{name}");
+                biases.insert(key.clone(), vector(&format!("{key}.bias"), len)?);
+            }
+            for name in ["attention.output.LayerNorm", "output.LayerNorm"] {
+                let key = format!("encoder.layer.{l}.{name}");
+                let g = vector(&format!("{key}.weight"), DIM)?;
+                let b = vector(&format!("{key}.bias"), DIM)?;
+                norms.insert(key, Norm { g, b });
+            }
+        }
+        let mut matrix = |name: &str, rows: usize, cols: usize| -> Result<QMatrix, String> {
+            match t.remove(name) {
+                Some(Tensor::Q8(m)) if m.rows == rows && m.cols == cols => Ok(m),
+                _ => Err(format!("tensor {name} is missing or not {rows}x{cols}")),
+            }
+        };
+        let words = matrix("embeddings.word_embeddings.weight", 30522, DIM)?;
+        let pos = matrix("embeddings.position_embeddings.weight", 512, DIM)?;
+        let mut positions = vec![0.0; 512 * DIM];
+        for (r, out) in positions.chunks_exact_mut(DIM).enumerate() {
+            pos.row_into(r, out);
+        }
+        let mut layers = Vec::new();
+        for l in 0..LAYERS {
+            let p = format!("encoder.layer.{l}.");
+            let mut linear = |name: &str, rows: usize, cols: usize| -> Result<Linear, String> {
+                Ok(Linear {
+                    w: matrix(&format!("{p}{name}.weight"), rows, cols)?,
+                    b: biases.remove(&format!("{p}{name}")).unwrap_or_default(),
+                })
+            };
+            let query = linear("attention.self.query", DIM, DIM)?;
+            let key = linear("attention.self.key", DIM, DIM)?;
+            let value = linear("attention.self.value", DIM, DIM)?;
+            let attn_out = linear("attention.output.dense", DIM, DIM)?;
+            let up = linear("intermediate.dense", 4 * DIM, DIM)?;
+            let down = linear("output.dense", DIM, 4 * DIM)?;
+            let mut norm = |name: &str| {
+                norms
+                    .remove(&format!("{p}{name}"))
+                    .ok_or_else(|| format!("{p}{name} is missing"))
+            };
+            layers.push(Layer {
+                query,
+                key,
+                value,
+                attn_out,
+                attn_norm: norm("attention.output.LayerNorm")?,
+                up,
+                down,
+                out_norm: norm("output.LayerNorm")?,
+            });
+        }
+        let vocab = vocab
+            .lines()
+            .enumerate()
+            .map(|(i, w)| (w, i as u32))
+            .collect::<HashMap<_, _>>();
+        if vocab.len() != words.rows {
+            return Err("vocabulary and word embeddings differ in size".into());
+        }
+        Ok(Model {
+            vocab,
+            words,
+            positions,
+            token_type,
+            embed_norm,
+            layers,
+            cache: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The word-piece ids the model reads for `text`: `[CLS]`, at most `MAX_TOKENS - 2`
+    /// pieces, `[SEP]`. Lowercased, accents stripped, split at spaces and punctuation, then
+    /// each word into the longest pieces the vocabulary has (BERT's uncased tokenizer).
+    pub fn tokenize(&self, text: &str) -> Vec<u32> {
+        let mut ids = vec![CLS];
+        'words: for word in basic_words(text) {
+            let chars: Vec<char> = word.chars().collect();
+            if chars.len() > 100 {
+                ids.push(UNK);
+            } else {
+                let mut pieces = Vec::new();
+                let mut start = 0;
+                while start < chars.len() {
+                    let mut end = chars.len();
+                    let mut found = None;
+                    while end > start {
+                        let mut piece: String = chars[start..end].iter().collect();
+                        if start > 0 {
+                            piece.insert_str(0, "##");
+                        }
+                        if let Some(&id) = self.vocab.get(piece.as_str()) {
+                            found = Some(id);
+                            break;
+                        }
+                        end -= 1;
+                    }
+                    match found {
+                        Some(id) => pieces.push(id),
+                        None => {
+                            pieces.clear();
+                            pieces.push(UNK);
+                            break;
+                        }
+                    }
+                    start = end;
+                }
+                ids.extend(pieces);
+            }
+            if ids.len() >= MAX_TOKENS - 1 {
+                ids.truncate(MAX_TOKENS - 1);
+                break 'words;
+            }
+        }
+        ids.push(SEP);
+        ids
+    }
+
+    /// The embedding of `text`, from the cache when it was computed before.
+    pub fn embed(&self, text: &str) -> Embedding {
+        if let Some(e) = self.cache.lock().ok().and_then(|c| c.get(text).cloned()) {
+            return e;
+        }
+        let e: Embedding = self.embed_ids(&self.tokenize(text)).into();
+        if let Ok(mut cache) = self.cache.lock() {
+            if cache.len() >= CACHE_LIMIT {
+                cache.clear();
+            }
+            cache.insert(text.to_string(), e.clone());
+        }
+        e
+    }
+
+    /// Runs the encoder over word-piece ids and mean-pools its output into a unit vector.
+    pub fn embed_ids(&self, ids: &[u32]) -> Vec<f32> {
+        let n = ids.len().min(512);
+        let mut x = vec![0.0f32; n * DIM];
+        for (i, (row, &id)) in x.chunks_exact_mut(DIM).zip(ids).enumerate() {
+            let id = (id as usize).min(self.words.rows - 1);
+            self.words.row_into(id, row);
+            for ((v, p), t) in row
+                .iter_mut()
+                .zip(&self.positions[i * DIM..(i + 1) * DIM])
+                .zip(&self.token_type[..DIM])
+            {
+                *v += p + t;
+            }
+            layer_norm(row, &self.embed_norm);
+        }
+        let mut scratch = Scratch::new(n);
+        for layer in &self.layers {
+            layer.forward(&mut x, n, &mut scratch);
+        }
+        let mut pooled = vec![0.0f32; DIM];
+        for row in x.chunks_exact(DIM) {
+            for (p, v) in pooled.iter_mut().zip(row) {
+                *p += v;
+            }
+        }
+        let norm = pooled.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
+        for p in &mut pooled {
+            *p /= norm;
+        }
+        pooled
+    }
+}
+
+/// Buffers of one forward pass.
+struct Scratch {
+    q: Vec<f32>,
+    k: Vec<f32>,
+    v: Vec<f32>,
+    ctx: Vec<f32>,
+    proj: Vec<f32>,
+    hidden: Vec<f32>,
+    scores: Vec<f32>,
+}
+
+impl Scratch {
+    fn new(n: usize) -> Scratch {
+        Scratch {
+            q: vec![0.0; n * DIM],
+            k: vec![0.0; n * DIM],
+            v: vec![0.0; n * DIM],
+            ctx: vec![0.0; n * DIM],
+            proj: vec![0.0; n * DIM],
+            hidden: vec![0.0; n * 4 * DIM],
+            scores: vec![0.0; n],
+        }
+    }
+}
+
+impl Layer {
+    fn forward(&self, x: &mut [f32], n: usize, s: &mut Scratch) {
+        self.query.apply(x, n, &mut s.q);
+        self.key.apply(x, n, &mut s.k);
+        self.value.apply(x, n, &mut s.v);
+        let scale = 1.0 / (HEAD_DIM as f32).sqrt();
+        for h in 0..HEADS {
+            let cols = h * HEAD_DIM..(h + 1) * HEAD_DIM;
+            for i in 0..n {
+                let qi = &s.q[i * DIM..][cols.clone()];
+                let mut max = f32::NEG_INFINITY;
+                for j in 0..n {
+                    let kj = &s.k[j * DIM..][cols.clone()];
+                    let d = qi.iter().zip(kj).map(|(a, b)| a * b).sum::<f32>() * scale;
+                    s.scores[j] = d;
+                    max = max.max(d);
+                }
+                let mut total = 0.0;
+                for sc in &mut s.scores[..n] {
+                    *sc = (*sc - max).exp();
+                    total += *sc;
+                }
+                let out = &mut s.ctx[i * DIM..][cols.clone()];
+                out.fill(0.0);
+                for j in 0..n {
+                    let w = s.scores[j] / total;
+                    for (o, v) in out.iter_mut().zip(&s.v[j * DIM..][cols.clone()]) {
+                        *o += w * v;
+                    }
+                }
+            }
+        }
+        self.attn_out.apply(&s.ctx, n, &mut s.proj);
+        for (row, add) in x.chunks_exact_mut(DIM).zip(s.proj.chunks_exact(DIM)) {
+            for (a, b) in row.iter_mut().zip(add) {
+                *a += b;
+            }
+            layer_norm(row, &self.attn_norm);
+        }
+        self.up.apply(x, n, &mut s.hidden);
+        for h in &mut s.hidden {
+            *h = gelu(*h);
+        }
+        self.down.apply(&s.hidden, n, &mut s.proj);
+        for (row, add) in x.chunks_exact_mut(DIM).zip(s.proj.chunks_exact(DIM)) {
+            for (a, b) in row.iter_mut().zip(add) {
+                *a += b;
+            }
+            layer_norm(row, &self.out_norm);
+        }
+    }
+}
+
+impl Linear {
+    /// `out[i] = W x[i] + b` for each of the `n` rows of `x`.
+    fn apply(&self, x: &[f32], n: usize, out: &mut [f32]) {
+        let (rows, cols) = (self.w.rows, self.w.cols);
+        let mut w = vec![0.0f32; cols];
+        for r in 0..rows {
+            self.w.row_into(r, &mut w);
+            let b = self.b.get(r).copied().unwrap_or(0.0);
+            for i in 0..n {
+                out[i * rows + r] = dot(&w, &x[i * cols..(i + 1) * cols]) + b;
+            }
+        }
+    }
+}
+
+fn layer_norm(row: &mut [f32], norm: &Norm) {
+    let n = row.len() as f32;
+    let mean = row.iter().sum::<f32>() / n;
+    let var = row.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / n;
+    let inv = 1.0 / (var + 1e-12).sqrt();
+    for ((v, g), b) in row.iter_mut().zip(&norm.g).zip(&norm.b) {
+        *v = (*v - mean) * inv * g + b;
+    }
+}
+
+/// GELU with the exact error function, as BERT uses.
+fn gelu(x: f32) -> f32 {
+    0.5 * x * (1.0 + erf(x / std::f32::consts::SQRT_2))
+}
+
+/// The error function (Abramowitz and Stegun 7.1.26, absolute error below 1.5e-7).
+fn erf(x: f32) -> f32 {
+    let sign = x.signum();
+    let x = x.abs();
+    let t = 1.0 / (1.0 + 0.327_591_1 * x);
+    let y = 1.0
+        - (((((1.061_405_4 * t - 1.453_152_1) * t) + 1.421_413_8) * t - 0.284_496_74) * t
+            + 0.254_829_6)
+            * t
+            * (-x * x).exp();
+    sign * y
+}
+
+/// The dot product of two equally long slices, with AVX2 and FMA where available.
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        static FMA: OnceLock<bool> = OnceLock::new();
+        if *FMA.get_or_init(|| {
+            std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma")
+        }) {
+            // SAFETY: the processor supports AVX2 and FMA (checked just above).
+            return unsafe { dot_fma(a, b) };
+        }
+    }
+    dot_portable(a, b)
+}
+
+fn dot_portable(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0.0f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for k in 0..8 {
+            acc[k] += x[k] * y[k];
+        }
+    }
+    acc.iter().sum::<f32>() + tail
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn dot_fma(a: &[f32], b: &[f32]) -> f32 {
+    use std::arch::x86_64::*;
+    let n = a.len().min(b.len());
+    let (pa, pb) = (a.as_ptr(), b.as_ptr());
+    let mut acc = [_mm256_setzero_ps(); 4];
+    let mut i = 0;
+    // SAFETY: every load reads 8 floats at i..i+8 with i + 8 <= n, inside both slices.
+    unsafe {
+        while i + 32 <= n {
+            for (k, acc) in acc.iter_mut().enumerate() {
+                let off = i + 8 * k;
+                *acc = _mm256_fmadd_ps(
+                    _mm256_loadu_ps(pa.add(off)),
+                    _mm256_loadu_ps(pb.add(off)),
+                    *acc,
+                );
+            }
+            i += 32;
+        }
+        while i + 8 <= n {
+            acc[0] = _mm256_fmadd_ps(
+                _mm256_loadu_ps(pa.add(i)),
+                _mm256_loadu_ps(pb.add(i)),
+                acc[0],
+            );
+            i += 8;
+        }
+    }
+    let sum = _mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3]));
+    let mut lanes = [0.0f32; 8];
+    // SAFETY: `lanes` holds exactly 8 floats.
+    unsafe { _mm256_storeu_ps(lanes.as_mut_ptr(), sum) };
+    lanes.iter().sum::<f32>()
+        + a[i..n]
+            .iter()
+            .zip(&b[i..n])
+            .map(|(x, y)| x * y)
+            .sum::<f32>()
+}
+
+/// Splits text as BERT's basic uncased tokenizer does: drop control characters, lowercase,
+/// strip accents, and cut at white space and around every punctuation mark and CJK character.
+fn basic_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, words: &mut Vec<String>| {
+        if !word.is_empty() {
+            words.push(std::mem::take(word));
+        }
+    };
+    for c in text.chars() {
+        if c == '\u{0}' || c == '\u{fffd}' || (c.is_control() && !c.is_whitespace()) {
+            continue;
+        }
+        if c.is_whitespace() {
+            flush(&mut word, &mut words);
+        } else if is_punctuation(c) || is_cjk(c) {
+            flush(&mut word, &mut words);
+            words.push(c.to_string());
+        } else {
+            for l in c.to_lowercase() {
+                if let Some(base) = strip_accent(l) {
+                    word.push(base);
+                }
+            }
+        }
+    }
+    flush(&mut word, &mut words);
+    words
+}
+
+/// BERT's punctuation: ASCII symbols and Unicode punctuation (quotes, dashes, ...).
+fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(c as u32, 0x2010..=0x2027 | 0x2030..=0x205E | 0x3000..=0x303F | 0xFF01..=0xFF0F)
+        || matches!(c, '¡' | '§' | '«' | '¶' | '·' | '»' | '¿')
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2A6DF | 0xF900..=0xFAFF)
+}
+
+/// A lowercase letter without its accent ("é" -> "e"); combining marks vanish. Covers the
+/// Latin letters news text uses; other characters pass through.
+fn strip_accent(c: char) -> Option<char> {
+    if matches!(c as u32, 0x0300..=0x036F) {
+        return None;
+    }
+    const FROM: &str =
+        "àáâãäåāăąçćĉċčďđèéêëēĕėęěĝğġģĥħìíîïĩīĭįıĵķĺļľŀłñńņňòóôõöøōŏőŕŗřśŝşšţťŧùúûüũūŭůűųŵýÿŷźżž";
+    const TO: &str =
+        "aaaaaaaaacccccddeeeeeeeeegggghhiiiiiiiiijklllllnnnnoooooooooorrrsssstttuuuuuuuuuuwyyyzzz";
+    match FROM.chars().position(|f| f == c) {
+        Some(i) => TO.chars().nth(i),
+        None => Some(c),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    struct Reference {
+        text: String,
+        ids: Vec<u32>,
+        embedding: Vec<f32>,
+    }
+
+    fn references() -> Vec<Reference> {
+        serde_json::from_str(include_str!("../model/reference.json")).unwrap()
+    }
+
+    #[test]
+    fn tokens_match_the_models_own_tokenizer() {
+        for r in references() {
+            assert_eq!(model().tokenize(&r.text), r.ids, "{:?}", r.text);
+        }
+    }
+
+    #[test]
+    fn embeddings_match_the_f32_reference() {
+        for r in references() {
+            let e = model().embed_ids(&r.ids);
+            let cos = dot(&e, &r.embedding);
+            assert!(cos > 0.98, "{:?}: cosine {cos}", r.text);
+        }
+    }
+
+    #[test]
+    fn paraphrases_are_closer_than_unrelated_text() {
+        let m = model();
+        let q = m.embed("how much land has russia taken");
+        let right = m.embed("Russia has taken control of around 20% of Ukraine’s territory.");
+        let wrong = m.embed("The conference opened with a speech by the vice president.");
+        assert!(dot(&q, &right) > dot(&q, &wrong) + 0.2);
+    }
+
+    #[test]
+    fn long_text_is_cut_and_odd_text_is_harmless() {
+        let m = model();
+        let long = "word ".repeat(10_000);
+        assert_eq!(m.tokenize(&long).len(), MAX_TOKENS);
+        for text in ["", "\u{0}\u{7}", "🦀🦀", "ﬁnance", &"x".repeat(300)] {
+            let e = m.embed(text);
+            assert_eq!(e.len(), DIM);
+            assert!(e.iter().all(|v| v.is_finite()), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn dot_kernels_agree() {
+        let a: Vec<f32> = (0..389).map(|i| (i as f32 * 0.37).sin()).collect();
+        let b: Vec<f32> = (0..389).map(|i| (i as f32 * 0.11).cos()).collect();
+        assert!((dot(&a, &b) - dot_portable(&a, &b)).abs() < 1e-3);
+    }
+}
