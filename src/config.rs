@@ -447,7 +447,7 @@ impl Config {
             problem("article.title", "must not be empty".into());
         }
         let threshold = raw.answer.threshold.unwrap_or(0.5);
-        if !(0.0..=1.0).contains(&threshold) {
+        if raw.answer.threshold.is_some() && !(0.0..=1.0).contains(&threshold) {
             problem(
                 "answer.threshold",
                 format!("{threshold} is not between 0 and 1"),
@@ -607,8 +607,9 @@ impl Config {
             },
             curated,
             tuning: Tuning {
-                threshold: threshold as f32,
+                threshold: raw.answer.threshold.map(|t| t as f32),
                 max_citations: max_citations as usize,
+                weights: None,
             },
             discord,
             operations,

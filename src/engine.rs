@@ -12,6 +12,7 @@ use crate::article::SentenceId;
 use crate::config::{Config, ConfigError, Meta, Problem};
 use crate::knowledge::{self, Knowledge};
 use crate::matcher::{Abstention, Index, Intent, Kind};
+use crate::score::{self, Weights};
 use crate::vocab::Vocab;
 
 /// How many questions to suggest when the article does not answer one.
@@ -415,6 +416,20 @@ impl Engine {
             .collect()
     }
 
+    /// The scoring signals of every sentence for a question, or `None` when a rule decides
+    /// it before any scoring (an empty question, a question about the source, a quote request
+    /// about someone never quoted, a question about a thing the article never mentions).
+    pub fn features(&self, question: &str) -> Option<Vec<crate::score::Features>> {
+        let query = self.index.analyze(question, &self.knowledge, &self.vocab);
+        if query.normalized.chars().all(|c| !c.is_alphanumeric())
+            || matches!(query.kind, Kind::Source | Kind::About)
+            || self.index.precheck(&query, &self.knowledge).is_some()
+        {
+            return None;
+        }
+        Some(self.index.features(&query, &self.article, &self.knowledge))
+    }
+
     /// How the matcher reads a question and scores the best sentences: for tuning the curated
     /// knowledge of a new article (`citebot explain`).
     pub fn explain(&self, question: &str) -> String {
@@ -442,12 +457,33 @@ impl Engine {
             .map(|&i| self.index.intents()[i].name.as_str())
             .collect();
         out.push_str(&format!("intents: {intents:?}\n"));
-        for c in self.index.scores(&q, &self.article, &self.knowledge) {
-            let s = &self.article.sentences[c.sentence];
-            out.push_str(&format!(
-                "{} score {:.2} confidence {:.2}: {}\n",
-                s.id, c.score, c.confidence, s.text
-            ));
+        if let Some(why) = self.index.precheck(&q, &self.knowledge) {
+            out.push_str(&format!("decided before scoring: {why:?}\n"));
+            return out;
+        }
+        let weights = self.index.tuning().weights.unwrap_or_else(Weights::builtin);
+        let threshold = self.index.tuning().threshold.unwrap_or(weights.threshold);
+        let features = self.index.features(&q, &self.article, &self.knowledge);
+        let mut ranked: Vec<(usize, f32)> = features
+            .iter()
+            .map(|f| score::probability(f, weights))
+            .enumerate()
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        out.push_str(&format!(
+            "threshold: {threshold:.3} (probability below it: the article doesn't say)\n"
+        ));
+        for &(si, p) in ranked.iter().take(3) {
+            let s = &self.article.sentences[si];
+            out.push_str(&format!("{} probability {p:.3}: {}\n", s.id, s.text));
+            let mut parts: Vec<String> = score::contributions(&features[si], weights)
+                .into_iter()
+                .zip(features[si].values())
+                .filter(|((_, c), v)| *c != 0.0 || *v != 0.0)
+                .map(|((n, c), v)| format!("{n} {v:.2} ({c:+.2})"))
+                .collect();
+            parts.push(format!("bias ({:+.2})", weights.bias));
+            out.push_str(&format!("    {}\n", parts.join(", ")));
         }
         out
     }

@@ -66,6 +66,65 @@ pub fn parse(text: &str) -> Result<Vec<Case>, Vec<(usize, String)>> {
     }
 }
 
+/// Reads a SQuAD-style JSON-lines question file about `article` (one object per line:
+/// `question`, `paragraph` (1-based line), `answerable`, `answers` as `[[char_start, text], ...]`
+/// within that paragraph). An answerable question's acceptable citations are the sentences of
+/// its paragraph that overlap a gold answer span, as the SQuAD scorer counts them.
+pub fn parse_squad(text: &str, article: &crate::article::Article) -> Result<Vec<Case>, Vec<(usize, String)>> {
+    #[derive(serde::Deserialize)]
+    struct Raw {
+        question: String,
+        paragraph: usize,
+        answerable: bool,
+        #[serde(default)]
+        answers: Vec<(usize, String)>,
+    }
+    let mut cases = Vec::new();
+    let mut errors = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let raw: Raw = match serde_json::from_str(line) {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push((i + 1, e.to_string()));
+                continue;
+            }
+        };
+        let mut expect = Vec::new();
+        if raw.answerable {
+            let para = article.paragraph(raw.paragraph).map(|p| p.text.as_str()).unwrap_or("");
+            let mut from = 0;
+            for s in article.sentences.iter().filter(|s| s.id.paragraph == raw.paragraph) {
+                // Character offsets, as the scorer uses them.
+                let Some(b) = para[from..].find(&s.text).map(|b| b + from) else {
+                    continue;
+                };
+                from = b + s.text.len();
+                let start = para[..b].chars().count();
+                let end = start + s.text.chars().count();
+                if raw
+                    .answers
+                    .iter()
+                    .any(|(a, t)| *a < end && a + t.chars().count() > start)
+                {
+                    expect.push(s.id);
+                }
+            }
+            if expect.is_empty() {
+                errors.push((i + 1, "no sentence holds the gold answer".into()));
+            }
+        }
+        cases.push(Case {
+            line: i + 1,
+            question: raw.question,
+            expect,
+        });
+    }
+    if errors.is_empty() { Ok(cases) } else { Err(errors) }
+}
+
 fn parse_id(s: &str) -> Option<SentenceId> {
     let (p, s) = s.split_once('.')?;
     Some(SentenceId {

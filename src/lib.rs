@@ -58,6 +58,8 @@ pub mod article;
 
 pub mod knowledge;
 
+pub mod score;
+
 pub mod matcher;
 
 pub mod answer;
@@ -67,6 +69,8 @@ pub mod config;
 pub mod engine;
 
 pub mod eval;
+
+pub mod fit;
 
 pub mod ops;
 

@@ -15,7 +15,12 @@ USAGE:
     citebot ask [OPTIONS] \"QUESTION\"     answer one question
     citebot ask --json [OPTIONS]         answer questions from standard input, one per line,
                                          one JSON object per line
-    citebot eval [OPTIONS] FILE          score the engine on a question file
+    citebot eval [OPTIONS] FILE          score the engine on a question file (or a SQuAD-style
+                                         .jsonl file with --article)
+    citebot fit [--sets FILE] [--folds] [--write FILE]
+                                         fit the scoring weights on the labelled question sets
+                                         (default tests/questions/sets.toml); --folds scores
+                                         each set with weights fitted on the others
     citebot check-config [OPTIONS]       validate the configuration and exit 0 (valid) or 1
     citebot healthcheck [OPTIONS]        exit 0 if the running bot's /healthz answers 200
     citebot knowledge [OPTIONS]          show the people and quotes found in the article
@@ -48,6 +53,9 @@ struct Args {
     article: Option<PathBuf>,
     title: Option<String>,
     json: bool,
+    folds: bool,
+    sets: Option<PathBuf>,
+    write: Option<PathBuf>,
     positional: Vec<String>,
 }
 
@@ -73,6 +81,9 @@ fn parse_args() -> Result<Args, String> {
                 )
             }
             Long("json") => args.json = true,
+            Long("folds") => args.folds = true,
+            Long("sets") => args.sets = Some(parser.value().map_err(|e| e.to_string())?.into()),
+            Long("write") => args.write = Some(parser.value().map_err(|e| e.to_string())?.into()),
             Value(v) => {
                 let v = v.to_string_lossy().into_owned();
                 if args.command.is_empty() {
@@ -108,6 +119,7 @@ fn main() -> ExitCode {
         "run" => run(&args),
         "healthcheck" => healthcheck(&args),
         "eval" => with_engine(&args, |engine| run_eval(engine, &args)),
+        "fit" => run_fit(&args),
         "explain" => with_engine(&args, |engine| {
             print!("{}", engine.explain(&args.positional.join(" ")));
             ExitCode::SUCCESS
@@ -466,7 +478,12 @@ fn run_eval(engine: &Engine, args: &Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match eval::parse(&text) {
+    let parsed = if file.ends_with(".jsonl") {
+        eval::parse_squad(&text, engine.article())
+    } else {
+        eval::parse(&text)
+    };
+    match parsed {
         Ok(cases) => {
             print!("{}", eval::run(engine, &cases).render());
             ExitCode::SUCCESS
@@ -478,4 +495,117 @@ fn run_eval(engine: &Engine, args: &Args) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// One labelled set, loaded: its engine (built with `weights`) and its questions.
+struct LoadedSet {
+    name: String,
+    config: Config,
+    cases: Vec<citebot::eval::Case>,
+}
+
+fn load_sets(manifest_path: &std::path::Path) -> Result<Vec<LoadedSet>, String> {
+    let read = |p: &std::path::Path| {
+        std::fs::read(p)
+            .map(|t| String::from_utf8_lossy(&t).into_owned())
+            .map_err(|e| format!("{}: cannot read it: {e}", p.display()))
+    };
+    let manifest: citebot::fit::Manifest = toml::from_str(&read(manifest_path)?)
+        .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
+    let dir = manifest_path.parent().unwrap_or(std::path::Path::new("."));
+    let mut sets = Vec::new();
+    for spec in manifest.set {
+        let article = spec.article.as_ref().map(|a| dir.join(a));
+        if spec.optional && article.as_ref().is_some_and(|a| !a.exists()) {
+            eprintln!("note: set {} skipped: {} is not there", spec.name, article.unwrap().display());
+            continue;
+        }
+        let mut config = Config::builtin();
+        if let Some(a) = &article {
+            config = config.with_article(&a.display().to_string(), read(a)?, None);
+        }
+        let engine = build(&config)?;
+        let mut cases = Vec::new();
+        for q in &spec.questions {
+            let p = dir.join(q);
+            cases.extend(eval::parse(&read(&p)?).map_err(|e| format!("{}: {e:?}", p.display()))?);
+        }
+        if let Some(q) = &spec.squad {
+            let p = dir.join(q);
+            cases.extend(
+                eval::parse_squad(&read(&p)?, engine.article())
+                    .map_err(|e| format!("{}: {e:?}", p.display()))?,
+            );
+        }
+        sets.push(LoadedSet {
+            name: spec.name,
+            config,
+            cases,
+        });
+    }
+    Ok(sets)
+}
+
+fn run_fit(args: &Args) -> ExitCode {
+    let path = args
+        .sets
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("tests/questions/sets.toml"));
+    let sets = match load_sets(&path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let samples: Vec<Vec<citebot::fit::Sample>> = sets
+        .iter()
+        .map(|s| {
+            let engine = Engine::new(&s.config).expect("built once already");
+            citebot::fit::samples(&engine, &s.cases)
+        })
+        .collect();
+    let names: Vec<&str> = sets.iter().map(|s| s.name.as_str()).collect();
+    if args.folds {
+        println!("left out          answerable  top-1  abstention  false-abst  (threshold)");
+        for (i, set) in sets.iter().enumerate() {
+            let train: Vec<&citebot::fit::Sample> = samples
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .flat_map(|(_, s)| s.iter())
+                .collect();
+            let weights = citebot::fit::fit(&train, "fold");
+            let mut config = set.config.clone();
+            config.tuning.weights = Some(Box::leak(Box::new(weights.clone())));
+            let engine = Engine::new(&config).expect("built once already");
+            let r = eval::run(&engine, &set.cases);
+            println!(
+                "{:<17} {:>10}  {:.3}  {:.3}       {:.3}       ({:.3})",
+                set.name,
+                r.answerable,
+                r.top1(),
+                r.abstention(),
+                r.false_abstention(),
+                weights.threshold
+            );
+        }
+        return ExitCode::SUCCESS;
+    }
+    let all: Vec<&citebot::fit::Sample> = samples.iter().flatten().collect();
+    let weights = citebot::fit::fit(
+        &all,
+        &format!("citebot fit on {} ({} questions)", names.join(", "), all.len()),
+    );
+    let text = weights.to_toml();
+    match &args.write {
+        Some(p) => {
+            if let Err(e) = std::fs::write(p, &text) {
+                eprintln!("{}: cannot write it: {e}", p.display());
+                return ExitCode::FAILURE;
+            }
+        }
+        None => print!("{text}"),
+    }
+    ExitCode::SUCCESS
 }

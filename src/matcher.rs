@@ -16,7 +16,9 @@
 //! beyond the question itself.
 
 use crate::article::Article;
+use crate::embed;
 use crate::knowledge::{self, Knowledge};
+use crate::score::{self, Features, Weights};
 use crate::text;
 use crate::vocab::Vocab;
 use regex::{Regex, RegexSet};
@@ -53,17 +55,20 @@ pub struct Intent {
 /// Settings of the matcher.
 #[derive(Debug, Clone, Copy)]
 pub struct Tuning {
-    /// Below this confidence the matcher abstains.
-    pub threshold: f32,
+    /// Below this confidence the matcher abstains; `None` takes the fitted threshold.
+    pub threshold: Option<f32>,
     /// Most sentences cited for one answer.
     pub max_citations: usize,
+    /// The scoring weights; `None` takes the fitted ones shipped with citebot.
+    pub weights: Option<&'static Weights>,
 }
 
 impl Default for Tuning {
     fn default() -> Tuning {
         Tuning {
-            threshold: 0.5,
+            threshold: None,
             max_citations: 3,
+            weights: None,
         }
     }
 }
@@ -88,6 +93,8 @@ pub struct Index {
     context_people: Vec<Vec<usize>>,
     lengths: Vec<f32>,
     avg_len: f32,
+    /// Per sentence: its embedding (meaning), by the sentence-embedding model.
+    embeddings: Vec<embed::Embedding>,
     /// Surface words of the article and of the aliases, for typo correction, by first letter.
     spellings: HashMap<char, Vec<String>>,
     known: HashSet<String>,
@@ -416,6 +423,11 @@ impl Index {
             context_people,
             lengths,
             avg_len,
+            embeddings: article
+                .sentences
+                .iter()
+                .map(|s| embed::model().embed(&s.text))
+                .collect(),
             spellings,
             known,
             intents: compiled,
@@ -447,8 +459,9 @@ impl Index {
         knowledge: &Knowledge,
     ) -> Vec<Candidate> {
         let tuning = Tuning {
-            threshold: 0.0,
+            threshold: Some(0.0),
             max_citations: article.sentences.len(),
+            weights: self.tuning.weights,
         };
         let mut r = self.rank_with(query.clone(), article, knowledge, tuning);
         r.candidates.truncate(5);
@@ -694,319 +707,38 @@ impl Index {
                 confidence: 0.9,
             };
         }
-        // "What did X say?" about someone the article never quotes or reports.
-        if matches!(query.kind, Kind::Quote)
-            && let Some(&p) = query.people.first()
-            && !knowledge.speaks(p)
-        {
-            return abstain(query, 0.0, Abstention::NotQuoted(p));
+        if let Some(why) = self.precheck(&query, knowledge) {
+            return abstain(query, 0.0, why);
         }
-        // "What is the weather in ...": the thing asked about is a word the article never uses.
-        if let Some((focus, None)) = &query.focus
-            && query.unknown.iter().any(|u| u == focus)
-        {
-            let focus = focus.clone();
-            return abstain(query, 0.0, Abstention::UnknownFocus(focus));
-        }
-
-        // The concept of a known focus word ("the date of ..."), which the answer must contain.
-        let focus = query.focus.as_ref().and_then(|(_, c)| *c);
-        let unknown_total: f32 = query.unknown_weights.iter().sum::<f32>() * UNKNOWN_WEIGHT;
-        // In "What did Trump say about Putin?" only the first person is the speaker; the
-        // others are what they spoke about and weigh less.
-        let person_weight = |p: &usize| {
-            let first = query.people.first() == Some(p);
-            if first || !matches!(query.kind, Kind::Quote | Kind::WhoSaid) {
-                PERSON_WEIGHT
-            } else {
-                2.0
-            }
-        };
-        let total: f32 = query.terms.iter().map(|(_, w)| w).sum::<f32>()
-            + unknown_total
-            + query.people.iter().map(person_weight).sum::<f32>();
-
-        let definitional = query.terms.len() <= 2
-            && (["what is ", "what are ", "who is ", "who are "]
-                .iter()
-                .any(|p| query.normalized.starts_with(p))
-                || (query.normalized.starts_with("what ")
-                    && query.normalized.split(' ').count() <= 3));
-        let mut candidates: Vec<Candidate> = Vec::with_capacity(article.sentences.len());
-        for si in 0..article.sentences.len() {
-            let facts = &knowledge.facts[si];
-            let mut score = 0.0;
-            let mut matched = 0.0;
-            let len_norm = 1.0 - B + B * self.lengths[si] / self.avg_len;
-            for &(t, idf) in &query.terms {
-                if let Some(&(_, tf)) = self.terms[si].iter().find(|(c, _)| *c == t) {
-                    score += idf * tf * (K1 + 1.0) / (tf + K1 * len_norm);
-                    matched += idf;
+        let weights = tuning.weights.unwrap_or_else(Weights::builtin);
+        let threshold = tuning.threshold.unwrap_or(weights.threshold);
+        let features = self.features(&query, article, knowledge);
+        let mut candidates: Vec<Candidate> = features
+            .iter()
+            .enumerate()
+            .map(|(si, f)| {
+                let p = score::probability(f, weights);
+                Candidate {
+                    sentence: si,
+                    score: p,
+                    confidence: p,
                 }
-            }
-            // Context: an anaphoric sentence ("It remains unclear whether any of these
-            // proposals...") also stands for the words of the sentence before it.
-            for &(t, idf) in &query.terms {
-                if !self.terms[si].iter().any(|(c, _)| *c == t)
-                    && self.context[si].iter().any(|(c, _)| *c == t)
-                {
-                    score += 0.3 * idf;
-                    matched += 0.5 * idf;
-                }
-            }
-            // People: each one the sentence names counts; a sentence naming none of them is
-            // about someone else.
-            let mut factor = 1.0;
-            let mut kind_factor_people: f32 = 1.0;
-            let named = query
-                .people
-                .iter()
-                .filter(|p| facts.people.contains(p))
-                .count();
-            let in_context = query
-                .people
-                .iter()
-                .filter(|p| !facts.people.contains(p) && self.context_people[si].contains(p))
-                .count();
-            if !query.people.is_empty() {
-                if named == 0 && in_context == 0 {
-                    factor = 0.4;
-                }
-                // "What is Zelensky's opinion of Macron?": a sentence with only one of them
-                // does not relate the two.
-                if query.people.len() > 1
-                    && named + in_context < query.people.len()
-                    && !matches!(query.kind, Kind::Quote | Kind::WhoSaid)
-                {
-                    kind_factor_people = 0.8;
-                }
-                matched += 0.5 * PERSON_WEIGHT * in_context as f32;
-                score += 0.5 * PERSON_WEIGHT * in_context as f32;
-                let w: f32 = query
-                    .people
-                    .iter()
-                    .filter(|p| facts.people.contains(p))
-                    .map(person_weight)
-                    .sum();
-                matched += w;
-                score += w;
-                if query.kind != Kind::Who
-                    && query.people.iter().any(|p| facts.speakers.contains(p))
-                {
-                    score += 0.5;
-                }
-            }
-            let mut kind_factor: f32 = kind_factor_people;
-            match query.kind {
-                Kind::HowMany => {
-                    if !facts.has_number {
-                        kind_factor = 0.45;
-                    } else if let Some(unit) = &query.unit
-                        && !self.counts(si, unit)
-                    {
-                        // "How many people ...": a figure that counts something else.
-                        kind_factor = 0.6;
-                    } else if query.normalized.starts_with("how big")
-                        || query.normalized.starts_with("how large")
-                    {
-                        // "How big is the army?": a figure of something the question names.
-                        let counted = &self.counted[si].0;
-                        if query.terms.iter().any(|(t, _)| counted.contains(t)) {
-                            score += 1.0;
-                        } else {
-                            kind_factor = 0.45;
-                        }
-                    } else {
-                        score += 1.0;
-                    }
-                }
-                Kind::When => {
-                    // "When will ...?" is not answered by a past date.
-                    let future = query.normalized.contains(" will ")
-                        || query.normalized.contains("going to")
-                        || query.normalized.contains(" next ");
-                    if facts.has_time
-                        && (!future || facts.has_open_time)
-                        && (!query.calendar || facts.has_calendar)
-                    {
-                        score += 1.0;
-                    } else {
-                        kind_factor = 0.45;
-                    }
-                }
-                Kind::Where => {
-                    // "Where will ... be held?" is not answered by where something was.
-                    let future = query.normalized.contains(" will ");
-                    if facts.has_place && (!future || facts.future) {
-                        score += 1.5;
-                    } else {
-                        kind_factor = 0.45;
-                    }
-                }
-                Kind::Why if facts.has_reason => score += 1.0,
-                Kind::Who => {
-                    // "Who is the French president?", "Who is Pete Hegseth?": the sentence
-                    // that gives the person's title.
-                    let identity = query.by_role || query.terms.is_empty();
-                    if identity
-                        && query.people.iter().any(|&p| {
-                            let described = knowledge.people[p].described();
-                            article.sentences[si].text.contains(&described)
-                        })
-                    {
-                        score += 1.5;
-                    }
-                    // "Who is the NATO chief?": a role no person of the article holds.
-                    if query.people.is_empty()
-                        && ["who is ", "who was "]
-                            .iter()
-                            .any(|p| query.normalized.starts_with(p))
-                        && !query.normalized.split(' ').any(|w| w.ends_with("ing"))
-                    {
-                        kind_factor = 0.5;
-                    }
-                    // "Who did Trump talk to?": someone other than the people asked about.
-                    if !identity && facts.people.iter().any(|p| !query.people.contains(p)) {
-                        score += 0.8;
-                    }
-                }
-                Kind::Quote | Kind::WhoSaid => {
-                    let by_person = query
-                        .people
-                        .first()
-                        .is_some_and(|p| facts.speakers.contains(p));
-                    let quoted = !facts.quotes.is_empty();
-                    // The person asked about speaks here (quoted or reported); a direct
-                    // quotation is a little better. Without a person, a quotation only helps
-                    // who-said questions and bare "give me a quote" requests.
-                    if by_person {
-                        score += if quoted { 1.25 } else { 1.0 };
-                    } else if quoted && query.terms.is_empty() {
-                        // "Give me a quote": a full quotation rather than a single word.
-                        let words = facts
-                            .quotes
-                            .iter()
-                            .map(|&q| knowledge.quotes[q].text.split_whitespace().count())
-                            .max()
-                            .unwrap_or(0);
-                        score += 1.0 + 0.05 * words.min(20) as f32;
-                    } else if quoted && query.kind == Kind::WhoSaid {
-                        score += 0.5;
-                    } else if query.people.is_empty() && query.terms.is_empty() {
-                        kind_factor = 0.0;
-                    }
-                    // "What did Trump say about NATO?": the person must speak here, and the
-                    // sentence must be about what was asked (the topic words and any other
-                    // person named), not just quote the person on something else.
-                    if query.kind == Kind::Quote {
-                        if !query.people.is_empty() && !by_person {
-                            kind_factor *= 0.5;
-                        }
-                        // The topic: the words other than the speaker ("the Kremlin").
-                        let (mut topic_total, mut topic_matched) = (0.0, 0.0);
-                        for &(t, w) in &query.terms {
-                            if Some(t) == query.subject {
-                                continue;
-                            }
-                            topic_total += w;
-                            if self.terms[si].iter().any(|(c, _)| *c == t) {
-                                topic_matched += w;
-                            }
-                        }
-                        if topic_total > 0.0 && topic_matched < 0.5 * topic_total {
-                            kind_factor *= 0.5;
-                        }
-                    }
-                }
-                _ => {}
-            }
-            // A name the question gives (Crimea, Kremlin) and the sentence lacks: it is about
-            // something else.
-            if !query.by_role
-                && query.names.iter().any(|n| {
-                    !self.terms[si].iter().any(|(c, _)| c == n)
-                        && !self.context[si].iter().any(|(c, _)| c == n)
-                })
-            {
-                kind_factor *= 0.7;
-            }
-            if let Some(f) = focus
-                && !self.terms[si].iter().any(|(c, _)| *c == f)
-            {
-                kind_factor *= 0.6;
-            }
-            if let Some(s) = query.subject {
-                if !self.terms[si].iter().any(|(c, _)| *c == s)
-                    && !self.context[si].iter().any(|(c, _)| *c == s)
-                {
-                    kind_factor *= 0.8;
-                } else if self.leads[si].contains(&s) {
-                    // "What does Russia say about NATO?": Russia is what the sentence is about.
-                    score += 0.5;
-                }
-            }
-            // "What is the MSC?": the sentence that introduces a term defines it.
-            if definitional {
-                for &(t, idf) in &query.terms {
-                    if self.first_use.get(t as usize) == Some(&si) {
-                        score += 0.4 * idf;
-                    }
-                }
-            }
-            // A sentence that is mostly a quotation is someone's words, not the article's
-            // account: for a factual question about no one in particular, it ranks a little lower.
-            if !facts.quotes.is_empty()
-                && query.people.is_empty()
-                && !matches!(query.kind, Kind::Quote | Kind::WhoSaid)
-            {
-                score *= 0.9;
-            }
-            let mut coverage = if total > 0.0 { matched / total } else { 0.0 };
-            for &i in &query.intents {
-                if self.intents[i].sentence == si {
-                    score += 4.0;
-                    // A curated intent vouches for the sentence unless much of the question is
-                    // about things the article never mentions.
-                    if unknown_total < 0.5 * total || total == 0.0 {
-                        coverage = coverage.max(0.85);
-                        kind_factor = 1.0;
-                    }
-                }
-            }
-            // A quote request with nothing else to go on: any quotation answers it.
-            if total == 0.0 && matches!(query.kind, Kind::Quote) && !facts.quotes.is_empty() {
-                coverage = 0.7;
-            }
-            candidates.push(Candidate {
-                sentence: si,
-                score: score * factor * kind_factor.max(0.3),
-                // The people factor ranks but does not lower confidence: "the president" in a
-                // sentence may well be the person asked about.
-                confidence: (coverage * kind_factor).min(1.0),
-            });
-        }
+            })
+            .collect();
         candidates.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
-                .then(b.confidence.total_cmp(&a.confidence))
                 .then(a.sentence.cmp(&b.sentence))
         });
-        // The best-scoring sentence among those that account for enough of the question.
-        let Some(best) = candidates
-            .iter()
-            .copied()
-            .find(|c| c.confidence >= tuning.threshold && (c.score > 0.0 || total == 0.0))
-        else {
-            let confidence = candidates.iter().map(|c| c.confidence).fold(0.0, f32::max);
-            return abstain(query, confidence, Abstention::Unsupported);
-        };
-        candidates.retain(|c| c.sentence != best.sentence);
-        candidates.insert(0, best);
-        let cut = best.score * 0.75;
+        let best = candidates[0];
+        if best.confidence < threshold {
+            return abstain(query, best.confidence, Abstention::Unsupported);
+        }
+        // Further citations: sentences nearly as likely to answer as the best one.
         let kept: Vec<Candidate> = candidates
             .into_iter()
             .take(tuning.max_citations.max(1))
-            .filter(|c| c.score >= cut && c.confidence >= tuning.threshold * 0.8)
+            .filter(|c| c.confidence >= threshold.max(0.75 * best.confidence))
             .collect();
         Ranking {
             confidence: best.confidence,
@@ -1014,6 +746,292 @@ impl Index {
             abstention: None,
             candidates: kept,
         }
+    }
+
+    /// The evidence tests that decide a question before any scoring: a quote request about
+    /// someone the article never quotes or reports, or a question whose focus ("what is the
+    /// weather in ...") is a word the article never uses.
+    pub fn precheck(&self, query: &Query, knowledge: &Knowledge) -> Option<Abstention> {
+        if matches!(query.kind, Kind::Quote)
+            && let Some(&p) = query.people.first()
+            && !knowledge.speaks(p)
+        {
+            return Some(Abstention::NotQuoted(p));
+        }
+        if let Some((focus, None)) = &query.focus
+            && query.unknown.iter().any(|u| u == focus)
+        {
+            return Some(Abstention::UnknownFocus(focus.clone()));
+        }
+        None
+    }
+
+    /// The signals of every sentence for `query`, in article order.
+    pub fn features(&self, query: &Query, article: &Article, knowledge: &Knowledge) -> Vec<Features> {
+        let n = article.sentences.len();
+        let weight = QuestionWeight::of(query);
+        let lexical: Vec<f32> = (0..n).map(|si| self.bm25(query, si)).collect();
+        let best_lexical = lexical.iter().copied().fold(0.0, f32::max);
+        let semantic = self.semantic(query);
+        let best_semantic = semantic.iter().copied().fold(-1.0, f32::max);
+        let definitional = is_definitional(query);
+        let garble = garble(&query.normalized);
+        (0..n)
+            .map(|si| {
+                let facts = &knowledge.facts[si];
+                let (coverage, context) = self.coverage(query, &weight, si, facts);
+                let (people, people_absent) = self.people_signals(query, si, facts);
+                let (type_asked, type_present) = self.answer_type(query, article, knowledge, si);
+                let quote = matches!(query.kind, Kind::Quote | Kind::WhoSaid);
+                Features {
+                    lexical: lexical[si],
+                    lexical_rel: if best_lexical > 0.0 { lexical[si] / best_lexical } else { 0.0 },
+                    coverage,
+                    context,
+                    unknown: weight.unknown_share(),
+                    people,
+                    people_absent,
+                    speaker: flag(query.people.iter().any(|p| facts.speakers.contains(p))),
+                    type_asked,
+                    type_present,
+                    quote_match: flag(quote && !facts.quotes.is_empty()),
+                    topic_missing: flag(query.kind == Kind::Quote && self.topic_missing(query, si)),
+                    name_missing: flag(self.name_missing(query, si)),
+                    focus_missing: flag(self.focus_missing(query, si)),
+                    subject_missing: flag(self.subject_missing(query, si)),
+                    subject_leads: flag(query.subject.is_some_and(|s| self.leads[si].contains(&s))),
+                    definition: if definitional { self.introduces(query, si) } else { 0.0 },
+                    intent: flag(self.intent_vouches(query, &weight, si)),
+                    quotation: flag(
+                        !facts.quotes.is_empty() && query.people.is_empty() && !quote,
+                    ),
+                    semantic: semantic[si],
+                    semantic_rel: semantic[si] - best_semantic,
+                    garble,
+                }
+            })
+            .collect()
+    }
+
+    /// BM25 of the question's concepts in one sentence.
+    fn bm25(&self, query: &Query, si: usize) -> f32 {
+        let len_norm = 1.0 - B + B * self.lengths[si] / self.avg_len;
+        query
+            .terms
+            .iter()
+            .filter_map(|&(t, idf)| {
+                let &(_, tf) = self.terms[si].iter().find(|(c, _)| *c == t)?;
+                Some(idf * tf * (K1 + 1.0) / (tf + K1 * len_norm))
+            })
+            .sum()
+    }
+
+    /// Cosine of the question with every sentence, by the sentence-embedding model.
+    fn semantic(&self, query: &Query) -> Vec<f32> {
+        if self.embeddings.is_empty() {
+            return Vec::new();
+        }
+        let q = embed::model().embed(&query.normalized);
+        self.embeddings.iter().map(|e| embed::dot(&q, e)).collect()
+    }
+
+    /// How much of the question's weight the sentence accounts for, and how much of that
+    /// only through the sentence before it.
+    fn coverage(&self, query: &Query, weight: &QuestionWeight, si: usize, facts: &knowledge::Facts) -> (f32, f32) {
+        if weight.total == 0.0 {
+            return (0.0, 0.0);
+        }
+        let mut matched = 0.0;
+        let mut through_context = 0.0;
+        for &(t, idf) in &query.terms {
+            if self.terms[si].iter().any(|(c, _)| *c == t) {
+                matched += idf;
+            } else if self.context[si].iter().any(|(c, _)| *c == t) {
+                through_context += 0.5 * idf;
+            }
+        }
+        for p in &query.people {
+            if facts.people.contains(p) {
+                matched += weight.person(query, p);
+            } else if self.context_people[si].contains(p) {
+                through_context += 0.5 * weight.person(query, p);
+            }
+        }
+        (
+            ((matched + through_context) / weight.total).min(1.0),
+            (through_context / weight.total).min(1.0),
+        )
+    }
+
+    /// Share of the question's people the sentence (or its context) names, and whether it
+    /// names none of them although the question names some.
+    fn people_signals(&self, query: &Query, si: usize, facts: &knowledge::Facts) -> (f32, f32) {
+        if query.people.is_empty() {
+            return (0.0, 0.0);
+        }
+        let named = query
+            .people
+            .iter()
+            .filter(|p| facts.people.contains(p) || self.context_people[si].contains(p))
+            .count();
+        (named as f32 / query.people.len() as f32, flag(named == 0))
+    }
+
+    /// Whether the question's kind asks for a type of answer, and whether the sentence has it.
+    fn answer_type(&self, query: &Query, article: &Article, knowledge: &Knowledge, si: usize) -> (f32, f32) {
+        let facts = &knowledge.facts[si];
+        let present = match query.kind {
+            Kind::HowMany => {
+                facts.has_number
+                    && query.unit.as_ref().is_none_or(|u| self.counts(si, u))
+                    && (!(query.normalized.starts_with("how big") || query.normalized.starts_with("how large"))
+                        || query.terms.iter().any(|(t, _)| self.counted[si].0.contains(t)))
+            }
+            Kind::When => {
+                let future = query.normalized.contains(" will ")
+                    || query.normalized.contains("going to")
+                    || query.normalized.contains(" next ");
+                facts.has_time && (!future || facts.has_open_time) && (!query.calendar || facts.has_calendar)
+            }
+            Kind::Where => {
+                let future = query.normalized.contains(" will ");
+                facts.has_place && (!future || facts.future)
+            }
+            Kind::Why => facts.has_reason,
+            Kind::Who => {
+                // "Who is the French president?": the sentence giving the person's title; "who
+                // did Trump talk to?": someone other than the people asked about.
+                let identity = query.by_role || query.terms.is_empty();
+                if identity {
+                    query.people.iter().any(|&p| {
+                        article.sentences[si].text.contains(&knowledge.people[p].described())
+                    })
+                } else {
+                    facts.people.iter().any(|p| !query.people.contains(p))
+                }
+            }
+            Kind::Quote | Kind::WhoSaid => {
+                query.people.first().is_some_and(|p| facts.speakers.contains(p))
+                    || (query.people.is_empty() && !facts.quotes.is_empty())
+            }
+            _ => return (0.0, 0.0),
+        };
+        (1.0, flag(present))
+    }
+
+    /// A quote request whose topic words (other than its subject) the sentence mostly lacks.
+    fn topic_missing(&self, query: &Query, si: usize) -> bool {
+        let (mut total, mut matched) = (0.0, 0.0);
+        for &(t, w) in &query.terms {
+            if Some(t) == query.subject {
+                continue;
+            }
+            total += w;
+            if self.terms[si].iter().any(|(c, _)| *c == t) {
+                matched += w;
+            }
+        }
+        total > 0.0 && matched < 0.5 * total
+    }
+
+    fn has_concept(&self, si: usize, concept: u32) -> bool {
+        self.terms[si].iter().any(|(c, _)| *c == concept)
+            || self.context[si].iter().any(|(c, _)| *c == concept)
+    }
+
+    /// A name the question gives (Crimea, Kremlin) that neither the sentence nor its context has.
+    fn name_missing(&self, query: &Query, si: usize) -> bool {
+        !query.by_role && query.names.iter().any(|&n| !self.has_concept(si, n))
+    }
+
+    fn focus_missing(&self, query: &Query, si: usize) -> bool {
+        query
+            .focus
+            .as_ref()
+            .and_then(|(_, c)| *c)
+            .is_some_and(|f| !self.terms[si].iter().any(|(c, _)| *c == f))
+    }
+
+    fn subject_missing(&self, query: &Query, si: usize) -> bool {
+        query.subject.is_some_and(|s| !self.has_concept(si, s))
+    }
+
+    /// For "what is the MSC?": the idf of the question's terms this sentence introduces.
+    fn introduces(&self, query: &Query, si: usize) -> f32 {
+        query
+            .terms
+            .iter()
+            .filter(|(t, _)| self.first_use.get(*t as usize) == Some(&si))
+            .map(|(_, idf)| idf)
+            .sum()
+    }
+
+    /// A curated intent chose this sentence, and the question is not mostly about things the
+    /// article never mentions.
+    fn intent_vouches(&self, query: &Query, weight: &QuestionWeight, si: usize) -> bool {
+        query.intents.iter().any(|&i| self.intents[i].sentence == si)
+            && (weight.total == 0.0 || weight.unknown < 0.5 * weight.total)
+    }
+}
+
+/// 1 for true, 0 for false.
+fn flag(b: bool) -> f32 {
+    if b { 1.0 } else { 0.0 }
+}
+
+/// "What is the MSC?", "who are the houthis": a short question asking what a term means.
+fn is_definitional(query: &Query) -> bool {
+    query.terms.len() <= 2
+        && (["what is ", "what are ", "who is ", "who are "]
+            .iter()
+            .any(|p| query.normalized.starts_with(p))
+            || (query.normalized.starts_with("what ") && query.normalized.split(' ').count() <= 3))
+}
+
+/// Word pieces per word of the question, minus one: ordinary words are one piece each, keyboard
+/// mash and noise break into many.
+fn garble(normalized: &str) -> f32 {
+    let words = normalized.split_whitespace().count();
+    if words == 0 {
+        return 0.0;
+    }
+    let pieces = embed::model().tokenize(normalized).len().saturating_sub(2);
+    (pieces as f32 / words as f32 - 1.0).max(0.0)
+}
+
+/// The weight of a question: its concepts, its people and its unknown words.
+struct QuestionWeight {
+    total: f32,
+    unknown: f32,
+}
+
+impl QuestionWeight {
+    fn of(query: &Query) -> QuestionWeight {
+        let unknown = query.unknown_weights.iter().sum::<f32>() * UNKNOWN_WEIGHT;
+        let people: f32 = query.people.iter().map(|p| Self::person_weight(query, p)).sum();
+        QuestionWeight {
+            total: query.terms.iter().map(|(_, w)| w).sum::<f32>() + unknown + people,
+            unknown,
+        }
+    }
+
+    /// In "What did Trump say about Putin?" only the first person is the speaker; the others
+    /// are what they spoke about and weigh less.
+    fn person_weight(query: &Query, p: &usize) -> f32 {
+        let first = query.people.first() == Some(p);
+        if first || !matches!(query.kind, Kind::Quote | Kind::WhoSaid) {
+            PERSON_WEIGHT
+        } else {
+            2.0
+        }
+    }
+
+    fn person(&self, query: &Query, p: &usize) -> f32 {
+        Self::person_weight(query, p)
+    }
+
+    fn unknown_share(&self) -> f32 {
+        if self.total > 0.0 { self.unknown / self.total } else { 0.0 }
     }
 }
 
