@@ -9,7 +9,9 @@
 //! What's the weather in Munich? => none
 //! ```
 //! The citations after `=>` are the acceptable sentences (`PARAGRAPH.SENTENCE`); any one of
-//! them as the top citation counts as correct. `none` means the bot must abstain.
+//! them as the top citation counts as correct. `none` means the bot must abstain. `?` marks a
+//! question not labelled yet (as `citebot review` writes them): it is skipped, and
+//! [`unlabelled`] lists such lines.
 
 use crate::article::SentenceId;
 use crate::engine::Engine;
@@ -41,6 +43,9 @@ pub fn parse(text: &str) -> Result<Vec<Case>, Vec<(usize, String)>> {
             continue;
         };
         let e = e.trim();
+        if e == "?" {
+            continue;
+        }
         let mut expect = Vec::new();
         if e != "none" {
             for part in e.split_whitespace() {
@@ -64,6 +69,16 @@ pub fn parse(text: &str) -> Result<Vec<Case>, Vec<(usize, String)>> {
     } else {
         Err(errors)
     }
+}
+
+/// The line numbers of questions not labelled yet (`QUESTION => ?`).
+pub fn unlabelled(text: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim_start().starts_with('#'))
+        .filter(|(_, l)| l.rsplit_once("=>").is_some_and(|(_, e)| e.trim() == "?"))
+        .map(|(i, _)| i + 1)
+        .collect()
 }
 
 fn parse_id(s: &str) -> Option<SentenceId> {

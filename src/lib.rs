@@ -29,7 +29,13 @@
 //!   its text and JSON renderings.
 //! - [`config`]: `citebot.toml` and the curated knowledge file, parsed into validated types.
 //! - [`engine`]: owns all of the above, built once; `Engine::ask` is what every front end calls.
+//! - [`conversation`]: follow-up questions read in the context of the one before ("what did he
+//!   say?", "why?", "what about Hegseth?") by rewriting them into self-contained questions for
+//!   `Engine::ask`; the bounded memory of contexts per person and channel, of answers given
+//!   (for replies and votes).
 //! - [`eval`]: scoring the engine on a question file.
+//! - [`review`]: the unanswered-question and feedback logs grouped into a question file for the
+//!   admin to label.
 //! - [`ops`]: running the service — metrics, health, the HTTP endpoint for them, the
 //!   unanswered-question log.
 //! - [`discord`]: the Discord adapter — serenity events in, engine calls, embeds out. The only
@@ -64,7 +70,11 @@ pub mod config;
 
 pub mod engine;
 
+pub mod conversation;
+
 pub mod eval;
+
+pub mod review;
 
 pub mod ops;
 

@@ -328,7 +328,20 @@ async fn an_unanswerable_question_gets_a_polite_no_with_suggestions() {
         "{d}"
     );
     assert!(d.contains("Questions I can answer:\n• "), "{d}");
-    assert!(reply["components"].as_array().is_none_or(|c| c.is_empty()));
+    // No paragraph to show and no alternatives: only the 👍/👎 row.
+    let rows = reply["components"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{reply}");
+    assert!(
+        rows[0]["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|b| b["custom_id"]
+                .as_str()
+                .unwrap()
+                .starts_with("citebot:vote:")),
+        "{reply}"
+    );
     bot.finish().await;
 }
 
