@@ -885,6 +885,14 @@ impl Memory {
         }
     }
 
+    /// Makes every context `by` older, as if that much time had passed (to test expiry
+    /// without waiting).
+    pub fn age(&mut self, by: Duration) {
+        for ((_, at), _) in self.contexts.map.values_mut() {
+            *at = at.checked_sub(by).unwrap_or(*at);
+        }
+    }
+
     /// How many contexts are kept.
     pub fn contexts(&self) -> usize {
         self.contexts.len()

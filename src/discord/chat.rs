@@ -100,6 +100,11 @@ pub async fn on_message(h: &Handler, msg: &Message) {
         Verdict::Notify { wait } => render::slow_down(wait.as_secs().max(1)),
         Verdict::Ignore => return,
     };
+    // Remembered before the reply goes out: the next question may come at once.
+    let read_as = record.as_ref().map(|r| r.read_as.clone());
+    if let Some(r) = record {
+        shared.remember(origin.channel, user, id, r);
+    }
     let channel = msg.channel_id;
     let route = format!("channels/{channel}/messages");
     let path = format!("/channels/{channel}/messages");
@@ -114,10 +119,6 @@ pub async fn on_message(h: &Handler, msg: &Message) {
             sending.await
         }
     };
-    let read_as = record.as_ref().map(|r| r.read_as.clone());
-    if let Some(r) = record {
-        shared.remember(origin.channel, user, id, r);
-    }
     let q = Question {
         source: Source::Chat,
         channel: origin.channel,

@@ -194,23 +194,28 @@ async fn on_command(h: &Handler, cmd: &CommandInteraction) {
     };
     // The answer is computed off the async threads; if it is not ready in time the interaction
     // is acknowledged first (deferred) and completed when it is, within Discord's 3 seconds.
+    let memory = std::sync::Arc::clone(shared);
     let mut task = tokio::task::spawn_blocking(move || {
         let mut outcome = Outcome::Answered;
-        let mut record = None;
+        let mut read_as = None;
         let reply = answer_safely(&engine, |e| {
             if command == "ask" {
                 let q = options.question.as_deref().unwrap_or("");
                 tracing::debug!(question = q, "slash question");
                 let (reply, o, r) = super::answer_in_context(e, context.as_ref(), q, id, "slash");
                 outcome = o;
-                record = r;
+                // Remembered before the reply goes out: the next question may come at once.
+                if let Some(r) = r {
+                    read_as = Some(r.read_as.clone());
+                    memory.remember(channel, user, id, r);
+                }
                 return reply;
             }
             let (reply, o) = command_reply(e, &command, &options);
             outcome = o;
             reply
         });
-        (reply, outcome, record)
+        (reply, outcome, read_as)
     });
     let defer_after = shared.defer_after();
     let ready = if defer_after.is_zero() {
@@ -222,12 +227,12 @@ async fn on_command(h: &Handler, cmd: &CommandInteraction) {
             _ = tokio::time::sleep(defer_after) => None,
         }
     };
-    let (reply, mut outcome, delivered, record) = match ready {
+    let (reply, mut outcome, delivered, read_as) = match ready {
         Some(done) => {
-            let (reply, outcome, record) =
+            let (reply, outcome, read_as) =
                 done.unwrap_or_else(|_| (render::apology(), Outcome::Error, None));
             let delivered = respond(h, cmd, &reply).await;
-            (reply, outcome, delivered, record)
+            (reply, outcome, delivered, read_as)
         }
         None => {
             let ephemeral = name == "help";
@@ -236,7 +241,7 @@ async fn on_command(h: &Handler, cmd: &CommandInteraction) {
             );
             let path = callback_path(cmd.id, &cmd.token);
             let acknowledged = deliver(&h.rest, "interaction", &path, &defer).await;
-            let (reply, outcome, record) = task
+            let (reply, outcome, read_as) = task
                 .await
                 .unwrap_or_else(|_| (render::apology(), Outcome::Error, None));
             let original = format!(
@@ -251,13 +256,9 @@ async fn on_command(h: &Handler, cmd: &CommandInteraction) {
                         false
                     }
                 };
-            (reply, outcome, edited, record)
+            (reply, outcome, edited, read_as)
         }
     };
-    let read_as = record.as_ref().map(|r| r.read_as.clone());
-    if let Some(r) = record {
-        shared.remember(channel, user, id, r);
-    }
     if reply == render::apology() {
         outcome = Outcome::Error;
     }

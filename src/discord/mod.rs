@@ -249,6 +249,11 @@ impl Shared {
         self.memory().answer(id).map(|r| r.question.clone())
     }
 
+    /// Makes every follow-up context `by` older (what waiting that long does to them).
+    pub fn age_conversations(&self, by: Duration) {
+        self.memory().age(by);
+    }
+
     /// How many follow-up contexts are kept now.
     pub fn contexts(&self) -> usize {
         self.memory().contexts()
