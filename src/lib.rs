@@ -37,7 +37,7 @@
 //! - [`review`]: the unanswered-question and feedback logs grouped into a question file for the
 //!   admin to label.
 //! - [`ops`]: running the service — metrics, health, the HTTP endpoint for them, the
-//!   unanswered-question log.
+//!   unanswered-question log, the feedback (votes) log.
 //! - [`discord`]: the Discord adapter — serenity events in, engine calls, embeds out. The only
 //!   module that imports serenity or tokio.
 //!
@@ -45,6 +45,9 @@
 //!
 //! - The core (every module above `discord`) is synchronous and pure: no async, no network, no Discord
 //!   types. Files are read only by `config`, once, at load.
+//! - [`conversation`] uses only the engine's public behaviour (`ask`, the people it can name,
+//!   the knowledge and the article), never the matcher's internals; it has no clock of its own
+//!   (callers pass the time), and its memory is capped in count.
 //! - Once an [`engine::Engine`] is built it cannot fail: every question gets an answer, and
 //!   "the article doesn't say" is an answer.
 //! - Answers are grounded: a cited sentence is verbatim article text; a short answer is a span

@@ -585,7 +585,7 @@ pub fn help(engine: &Engine) -> Reply {
         .join("\n");
     let description = format!(
         "I answer questions about **{}** and quote the sentence each answer rests on, with where it stands (paragraph and sentence). If the article doesn't say, I say so.\n\n\
-         **Ask** with `/ask`, by mentioning me, or in a direct message.\n\
+         **Ask** with `/ask`, by mentioning me, or in a direct message. Follow-ups like “what did he say about it?” or “why?” continue your last question; reply to an answer to ask about it. 👍/👎 under an answer tell the admins how it did.\n\
          `/quote` — what someone said, word for word\n\
          `/facts` — the key facts of a section\n\
          `/source` — the article and how citations work\n\n\
