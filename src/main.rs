@@ -223,12 +223,15 @@ fn run(args: &Args) -> ExitCode {
     let shared = match discord::Shared::new(engine, config.discord.clone(), &ops, Some(loader)) {
         Ok(s) => s,
         Err(e) => {
+            let files: Vec<String> = ops
+                .unanswered_file
+                .iter()
+                .chain(&ops.feedback_file)
+                .map(|p| p.display().to_string())
+                .collect();
             eprintln!(
-                "citebot: cannot open the unanswered-question log {}: {e}",
-                ops.unanswered_file
-                    .as_deref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default()
+                "citebot: cannot open the unanswered-question or feedback log ({}): {e}",
+                files.join(", ")
             );
             return ExitCode::FAILURE;
         }
