@@ -113,6 +113,12 @@ pub struct Operations {
     pub unanswered_file: Option<PathBuf>,
     /// Whether that log records who asked (off by default).
     pub unanswered_user_ids: bool,
+    /// A JSONL file that collects the votes on answers; off when `None`.
+    pub feedback_file: Option<PathBuf>,
+    /// Whether that log records who voted (off by default).
+    pub feedback_user_ids: bool,
+    /// How long follow-up contexts last and how many are kept.
+    pub conversation: crate::conversation::Settings,
 }
 
 impl Default for Operations {
@@ -122,6 +128,9 @@ impl Default for Operations {
             http_address: None,
             unanswered_file: None,
             unanswered_user_ids: false,
+            feedback_file: None,
+            feedback_user_ids: false,
+            conversation: crate::conversation::Settings::default(),
         }
     }
 }
@@ -200,6 +209,17 @@ struct RawSettings {
     logging: RawLogging,
     #[serde(default)]
     unanswered: RawUnanswered,
+    #[serde(default)]
+    conversation: RawConversation,
+    #[serde(default)]
+    feedback: RawUnanswered,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConversation {
+    minutes: Option<i64>,
+    max_contexts: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -239,6 +259,8 @@ const SETTINGS_KEYS: &[(&str, &[&str])] = &[
             "http",
             "logging",
             "unanswered",
+            "conversation",
+            "feedback",
         ],
     ),
     (
@@ -271,6 +293,8 @@ const SETTINGS_KEYS: &[(&str, &[&str])] = &[
     ("http", &["address"]),
     ("logging", &["format"]),
     ("unanswered", &["file", "include_user_ids"]),
+    ("conversation", &["minutes", "max_contexts"]),
+    ("feedback", &["file", "include_user_ids"]),
 ];
 
 /// Every key of `table` (and its sub-tables) that the settings do not know, all at once.
@@ -560,6 +584,24 @@ impl Config {
                 }
             },
         };
+        let defaults = crate::conversation::Settings::default();
+        let minutes = raw.conversation.minutes.unwrap_or(defaults.minutes as i64);
+        if !(0..=1440).contains(&minutes) {
+            problem(
+                "conversation.minutes",
+                format!("{minutes} is not between 0 and 1440"),
+            );
+        }
+        let max_contexts = raw
+            .conversation
+            .max_contexts
+            .unwrap_or(defaults.max_contexts as i64);
+        if !(1..=1_000_000).contains(&max_contexts) {
+            problem(
+                "conversation.max_contexts",
+                format!("{max_contexts} is not between 1 and 1000000"),
+            );
+        }
         let operations = Operations {
             log_format,
             http_address,
@@ -570,6 +612,17 @@ impl Config {
                 .filter(|f| !f.is_empty())
                 .map(|f| base_dir(label).join(f)),
             unanswered_user_ids: raw.unanswered.include_user_ids.unwrap_or(false),
+            feedback_file: raw
+                .feedback
+                .file
+                .clone()
+                .filter(|f| !f.is_empty())
+                .map(|f| base_dir(label).join(f)),
+            feedback_user_ids: raw.feedback.include_user_ids.unwrap_or(false),
+            conversation: crate::conversation::Settings {
+                minutes: minutes.clamp(0, 1440) as u64,
+                max_contexts: max_contexts.clamp(1, 1_000_000) as usize,
+            },
         };
         let discord = DiscordSettings {
             dev_guild,

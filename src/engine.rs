@@ -524,6 +524,17 @@ impl Engine {
             .map(|(_, _, s)| s.clone())
             .collect()
     }
+
+    /// The person a phrase names as a whole ("Macron", "the French president"), if any: for
+    /// reading follow-up questions (`conversation`).
+    pub fn person_named(&self, phrase: &str) -> Option<usize> {
+        let words = knowledge::alias_words(phrase, &self.vocab);
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        match self.knowledge.person_at(&words, 0) {
+            Some((p, n)) if n > 0 && n == words.len() => Some(p),
+            _ => None,
+        }
+    }
 }
 
 /// The content concepts of a question (at most its first 40 words: enough to rank suggestions).

@@ -9,7 +9,9 @@
 //! What's the weather in Munich? => none
 //! ```
 //! The citations after `=>` are the acceptable sentences (`PARAGRAPH.SENTENCE`); any one of
-//! them as the top citation counts as correct. `none` means the bot must abstain.
+//! them as the top citation counts as correct. `none` means the bot must abstain. `?` marks a
+//! question not labelled yet (as `citebot review` writes them): it is skipped, and
+//! [`unlabelled`] lists such lines.
 
 use crate::article::SentenceId;
 use crate::engine::Engine;
@@ -41,6 +43,9 @@ pub fn parse(text: &str) -> Result<Vec<Case>, Vec<(usize, String)>> {
             continue;
         };
         let e = e.trim();
+        if e == "?" {
+            continue;
+        }
         let mut expect = Vec::new();
         if e != "none" {
             for part in e.split_whitespace() {
@@ -70,7 +75,10 @@ pub fn parse(text: &str) -> Result<Vec<Case>, Vec<(usize, String)>> {
 /// `question`, `paragraph` (1-based line), `answerable`, `answers` as `[[char_start, text], ...]`
 /// within that paragraph). An answerable question's acceptable citations are the sentences of
 /// its paragraph that overlap a gold answer span, as the SQuAD scorer counts them.
-pub fn parse_squad(text: &str, article: &crate::article::Article) -> Result<Vec<Case>, Vec<(usize, String)>> {
+pub fn parse_squad(
+    text: &str,
+    article: &crate::article::Article,
+) -> Result<Vec<Case>, Vec<(usize, String)>> {
     #[derive(serde::Deserialize)]
     struct Raw {
         question: String,
@@ -94,9 +102,16 @@ pub fn parse_squad(text: &str, article: &crate::article::Article) -> Result<Vec<
         };
         let mut expect = Vec::new();
         if raw.answerable {
-            let para = article.paragraph(raw.paragraph).map(|p| p.text.as_str()).unwrap_or("");
+            let para = article
+                .paragraph(raw.paragraph)
+                .map(|p| p.text.as_str())
+                .unwrap_or("");
             let mut from = 0;
-            for s in article.sentences.iter().filter(|s| s.id.paragraph == raw.paragraph) {
+            for s in article
+                .sentences
+                .iter()
+                .filter(|s| s.id.paragraph == raw.paragraph)
+            {
                 // Character offsets, as the scorer uses them.
                 let Some(b) = para[from..].find(&s.text).map(|b| b + from) else {
                     continue;
@@ -122,7 +137,21 @@ pub fn parse_squad(text: &str, article: &crate::article::Article) -> Result<Vec<
             expect,
         });
     }
-    if errors.is_empty() { Ok(cases) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(cases)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The line numbers of questions not labelled yet (`QUESTION => ?`).
+pub fn unlabelled(text: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim_start().starts_with('#'))
+        .filter(|(_, l)| l.rsplit_once("=>").is_some_and(|(_, e)| e.trim() == "?"))
+        .map(|(i, _)| i + 1)
+        .collect()
 }
 
 fn parse_id(s: &str) -> Option<SentenceId> {

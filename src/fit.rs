@@ -13,9 +13,9 @@
 //! The sets are listed in `tests/questions/sets.toml` ([`Manifest`]). Reading the files is the
 //! command line's job; this module computes.
 
+use crate::Engine;
 use crate::eval::Case;
 use crate::score::{self, Features, Weights};
-use crate::Engine;
 use serde::Deserialize;
 
 /// The false abstention the threshold allows on the sets it is chosen on.
@@ -192,7 +192,11 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
     let mut x = vec![0.0; n];
     for c in (0..n).rev() {
         let s: f64 = (c + 1..n).map(|k| a[c][k] * x[k]).sum();
-        x[c] = if a[c][c].abs() < 1e-12 { 0.0 } else { (b[c] - s) / a[c][c] };
+        x[c] = if a[c][c].abs() < 1e-12 {
+            0.0
+        } else {
+            (b[c] - s) / a[c][c]
+        };
     }
     x
 }
@@ -222,7 +226,10 @@ mod tests {
     #[test]
     fn solve_inverts_a_small_system() {
         let x = solve(vec![vec![2.0, 1.0], vec![1.0, 3.0]], vec![3.0, 5.0]);
-        assert!((x[0] - 0.8).abs() < 1e-9 && (x[1] - 1.4).abs() < 1e-9, "{x:?}");
+        assert!(
+            (x[0] - 0.8).abs() < 1e-9 && (x[1] - 1.4).abs() < 1e-9,
+            "{x:?}"
+        );
     }
 
     #[test]

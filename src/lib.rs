@@ -29,9 +29,15 @@
 //!   its text and JSON renderings.
 //! - [`config`]: `citebot.toml` and the curated knowledge file, parsed into validated types.
 //! - [`engine`]: owns all of the above, built once; `Engine::ask` is what every front end calls.
+//! - [`conversation`]: follow-up questions read in the context of the one before ("what did he
+//!   say?", "why?", "what about Hegseth?") by rewriting them into self-contained questions for
+//!   `Engine::ask`; the bounded memory of contexts per person and channel, of answers given
+//!   (for replies and votes).
 //! - [`eval`]: scoring the engine on a question file.
+//! - [`review`]: the unanswered-question and feedback logs grouped into a question file for the
+//!   admin to label.
 //! - [`ops`]: running the service — metrics, health, the HTTP endpoint for them, the
-//!   unanswered-question log.
+//!   unanswered-question log, the feedback (votes) log.
 //! - [`discord`]: the Discord adapter — serenity events in, engine calls, embeds out. The only
 //!   module that imports serenity or tokio.
 //!
@@ -39,6 +45,9 @@
 //!
 //! - The core (every module above `discord`) is synchronous and pure: no async, no network, no Discord
 //!   types. Files are read only by `config`, once, at load.
+//! - [`conversation`] uses only the engine's public behaviour (`ask`, the people it can name,
+//!   the knowledge and the article), never the matcher's internals; it has no clock of its own
+//!   (callers pass the time), and its memory is capped in count.
 //! - Once an [`engine::Engine`] is built it cannot fail: every question gets an answer, and
 //!   "the article doesn't say" is an answer.
 //! - Answers are grounded: a cited sentence is verbatim article text; a short answer is a span
@@ -68,9 +77,13 @@ pub mod config;
 
 pub mod engine;
 
+pub mod conversation;
+
 pub mod eval;
 
 pub mod fit;
+
+pub mod review;
 
 pub mod ops;
 

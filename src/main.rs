@@ -2,7 +2,7 @@
 //! errors to exit codes (0 ok, 1 failure such as an invalid config, 2 usage error or missing
 //! token, 3 token rejected by Discord).
 
-use citebot::{Config, Engine, answer, discord, eval};
+use citebot::{Config, Engine, answer, conversation, discord, eval};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,7 +26,16 @@ USAGE:
     citebot knowledge [OPTIONS]          show the people and quotes found in the article
     citebot sentences [OPTIONS]          list the citable sentences with their numbers, as
                                          question files cite them
-    citebot explain [OPTIONS] \"QUESTION\" show how a question is read and the best sentences
+    citebot explain [OPTIONS] \"QUESTION\" show how a question is read and the best sentences;
+                                         with --after \"EARLIER QUESTION\" (repeatable), how
+                                         the conversation so far changes its reading
+    citebot chat [OPTIONS]               a conversation: questions from standard input, one per
+                                         line, follow-ups read in the context of the previous
+                                         question (\"what did he say?\", \"why?\")
+    citebot review [OPTIONS] [LOG...]    group the unanswered questions and down-voted answers
+                                         of the logs (default: the configured unanswered and
+                                         feedback files) into a question file to label;
+                                         --out FILE writes it there instead of standard output
 
 ENVIRONMENT (run):
     DISCORD_TOKEN       the bot token (required; never put it in a config file)
@@ -56,6 +65,10 @@ struct Args {
     folds: bool,
     sets: Option<PathBuf>,
     write: Option<PathBuf>,
+    /// Earlier questions of a conversation (`explain --after`).
+    after: Vec<String>,
+    /// Where `review` writes its question file.
+    out: Option<PathBuf>,
     positional: Vec<String>,
 }
 
@@ -84,6 +97,14 @@ fn parse_args() -> Result<Args, String> {
             Long("folds") => args.folds = true,
             Long("sets") => args.sets = Some(parser.value().map_err(|e| e.to_string())?.into()),
             Long("write") => args.write = Some(parser.value().map_err(|e| e.to_string())?.into()),
+            Long("after") => args.after.push(
+                parser
+                    .value()
+                    .map_err(|e| e.to_string())?
+                    .string()
+                    .map_err(|e| e.to_string())?,
+            ),
+            Long("out") => args.out = Some(parser.value().map_err(|e| e.to_string())?.into()),
             Value(v) => {
                 let v = v.to_string_lossy().into_owned();
                 if args.command.is_empty() {
@@ -121,9 +142,11 @@ fn main() -> ExitCode {
         "eval" => with_engine(&args, |engine| run_eval(engine, &args)),
         "fit" => run_fit(&args),
         "explain" => with_engine(&args, |engine| {
-            print!("{}", engine.explain(&args.positional.join(" ")));
+            print!("{}", explain(engine, &args));
             ExitCode::SUCCESS
         }),
+        "chat" => chat(&args),
+        "review" => review(&args),
         "knowledge" => with_engine(&args, |engine| {
             print!(
                 "{}",
@@ -212,12 +235,15 @@ fn run(args: &Args) -> ExitCode {
     let shared = match discord::Shared::new(engine, config.discord.clone(), &ops, Some(loader)) {
         Ok(s) => s,
         Err(e) => {
+            let files: Vec<String> = ops
+                .unanswered_file
+                .iter()
+                .chain(&ops.feedback_file)
+                .map(|p| p.display().to_string())
+                .collect();
             eprintln!(
-                "citebot: cannot open the unanswered-question log {}: {e}",
-                ops.unanswered_file
-                    .as_deref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default()
+                "citebot: cannot open the unanswered-question or feedback log ({}): {e}",
+                files.join(", ")
             );
             return ExitCode::FAILURE;
         }
@@ -311,8 +337,11 @@ fn http_address_override() -> Result<Option<std::net::SocketAddr>, String> {
 fn init_logging(format: citebot::config::LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    use std::io::IsTerminal;
+    // Colour codes only on a terminal: journald, `docker logs` and files show them raw.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     match format {
         citebot::config::LogFormat::Json => builder.json().init(),
@@ -478,6 +507,15 @@ fn run_eval(engine: &Engine, args: &Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let unlabelled = eval::unlabelled(&text);
+    if !unlabelled.is_empty() {
+        let lines: Vec<String> = unlabelled.iter().map(ToString::to_string).collect();
+        eprintln!(
+            "{file}: {} questions are not labelled yet and were skipped (lines {}): replace `?` with the sentences that answer each (PARAGRAPH.SENTENCE, see `citebot sentences`) or `none`",
+            unlabelled.len(),
+            lines.join(", ")
+        );
+    }
     let parsed = if file.ends_with(".jsonl") {
         eval::parse_squad(&text, engine.article())
     } else {
@@ -493,6 +531,161 @@ fn run_eval(engine: &Engine, args: &Args) -> ExitCode {
                 eprintln!("{file}:{line}: {e}");
             }
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// `citebot explain`: the engine's reading of a question; after `--after` questions, first how
+/// the conversation so far changes it.
+fn explain(engine: &Engine, args: &Args) -> String {
+    let question = args.positional.join(" ");
+    if args.after.is_empty() {
+        return engine.explain(&question);
+    }
+    let mut context = None;
+    for earlier in &args.after {
+        context = Some(conversation::ask(engine, context.as_ref(), earlier).context);
+    }
+    let reading = conversation::read(engine, context.as_ref(), &question);
+    let mut out = String::new();
+    if let Some(c) = &context {
+        out.push_str(&format!("context: {}\n", c.question));
+        let people: Vec<&str> = c
+            .people
+            .iter()
+            .map(|&p| engine.knowledge().people[p].name.as_str())
+            .collect();
+        out.push_str(&format!("context people: {people:?}\n"));
+        if let Some(id) = c.cited {
+            out.push_str(&format!("context cited: {id}\n"));
+        }
+    }
+    if reading.followed() {
+        out.push_str(&format!("read as: {}\n", reading.text));
+        for change in &reading.changes {
+            out.push_str(&format!("  because {change}\n"));
+        }
+    } else {
+        out.push_str("read as: the question stands alone\n");
+    }
+    out.push_str(&engine.explain(&reading.text));
+    out
+}
+
+/// `citebot chat`: a conversation over standard input, one question per line.
+fn chat(args: &Args) -> ExitCode {
+    let (config, engine) = match load_config(args).and_then(|c| build(&c).map(|e| (c, e))) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let meta = engine.meta();
+    let mut memory = conversation::Memory::new(config.operations.conversation, 1);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let stdin = std::io::stdin();
+    for line in stdin.lock().split(b'\n') {
+        let Ok(bytes) = line else { break };
+        let text = String::from_utf8_lossy(&bytes);
+        let question = text.strip_suffix('\r').unwrap_or(&text).trim();
+        if question.is_empty() {
+            continue;
+        }
+        let now = std::time::Instant::now();
+        let context = memory.context((0, 0), None, now);
+        let turn = conversation::ask(&engine, context.as_ref(), question);
+        let mut shown = String::new();
+        if turn.reading.followed() {
+            shown.push_str(&format!("(read as: {})\n", turn.reading.text));
+        }
+        shown.push_str(&answer::render_text(
+            &turn.answer,
+            &meta.title,
+            meta.link.as_deref(),
+        ));
+        shown.push('\n');
+        let id = memory.new_id();
+        memory.remember(
+            (0, 0),
+            id,
+            conversation::Record::of(&turn, question, "chat"),
+            now,
+        );
+        if out
+            .write_all(shown.as_bytes())
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            break; // stdout closed
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// `citebot review`: the logs grouped into a question file for the admin to label.
+fn review(args: &Args) -> ExitCode {
+    let files: Vec<PathBuf> = if args.positional.is_empty() {
+        let config = match load_config(args) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let ops = config.operations;
+        let files: Vec<PathBuf> = ops
+            .unanswered_file
+            .into_iter()
+            .chain(ops.feedback_file)
+            .collect();
+        if files.is_empty() {
+            eprintln!(
+                "citebot: no logs to review: set unanswered.file and feedback.file in citebot.toml, or name the log files"
+            );
+            return ExitCode::from(2);
+        }
+        files
+    } else {
+        args.positional.iter().map(PathBuf::from).collect()
+    };
+    let mut text = String::new();
+    for f in &files {
+        match std::fs::read(f) {
+            Ok(t) => {
+                text.push_str(&String::from_utf8_lossy(&t));
+                text.push('\n');
+            }
+            // A log not written yet is an empty one.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                eprintln!("{}: cannot read it: {e}", f.display());
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let review = citebot::review::review(&text);
+    let file = review.question_file();
+    match &args.out {
+        Some(path) => match std::fs::write(path, &file) {
+            Ok(()) => {
+                println!(
+                    "{} questions to label written to {} ({} log lines skipped as unreadable)",
+                    review.groups.len(),
+                    path.display(),
+                    review.skipped
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{}: cannot write it: {e}", path.display());
+                ExitCode::FAILURE
+            }
+        },
+        None => {
+            print!("{file}");
+            ExitCode::SUCCESS
         }
     }
 }
@@ -517,7 +710,11 @@ fn load_sets(manifest_path: &std::path::Path) -> Result<Vec<LoadedSet>, String> 
     for spec in manifest.set {
         let article = spec.article.as_ref().map(|a| dir.join(a));
         if spec.optional && article.as_ref().is_some_and(|a| !a.exists()) {
-            eprintln!("note: set {} skipped: {} is not there", spec.name, article.unwrap().display());
+            eprintln!(
+                "note: set {} skipped: {} is not there",
+                spec.name,
+                article.unwrap().display()
+            );
             continue;
         }
         let mut config = Config::builtin();
@@ -595,7 +792,11 @@ fn run_fit(args: &Args) -> ExitCode {
     let all: Vec<&citebot::fit::Sample> = samples.iter().flatten().collect();
     let weights = citebot::fit::fit(
         &all,
-        &format!("citebot fit on {} ({} questions)", names.join(", "), all.len()),
+        &format!(
+            "citebot fit on {} ({} questions)",
+            names.join(", "),
+            all.len()
+        ),
     );
     let text = weights.to_toml();
     match &args.write {

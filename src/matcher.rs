@@ -767,7 +767,12 @@ impl Index {
     }
 
     /// The signals of every sentence for `query`, in article order.
-    pub fn features(&self, query: &Query, article: &Article, knowledge: &Knowledge) -> Vec<Features> {
+    pub fn features(
+        &self,
+        query: &Query,
+        article: &Article,
+        knowledge: &Knowledge,
+    ) -> Vec<Features> {
         let n = article.sentences.len();
         let weight = QuestionWeight::of(query);
         let lexical: Vec<f32> = (0..n).map(|si| self.bm25(query, si)).collect();
@@ -785,7 +790,11 @@ impl Index {
                 let quote = matches!(query.kind, Kind::Quote | Kind::WhoSaid);
                 Features {
                     lexical: lexical[si],
-                    lexical_rel: if best_lexical > 0.0 { lexical[si] / best_lexical } else { 0.0 },
+                    lexical_rel: if best_lexical > 0.0 {
+                        lexical[si] / best_lexical
+                    } else {
+                        0.0
+                    },
                     coverage,
                     context,
                     unknown: weight.unknown_share(),
@@ -800,11 +809,13 @@ impl Index {
                     focus_missing: flag(self.focus_missing(query, si)),
                     subject_missing: flag(self.subject_missing(query, si)),
                     subject_leads: flag(query.subject.is_some_and(|s| self.leads[si].contains(&s))),
-                    definition: if definitional { self.introduces(query, si) } else { 0.0 },
+                    definition: if definitional {
+                        self.introduces(query, si)
+                    } else {
+                        0.0
+                    },
                     intent: flag(self.intent_vouches(query, &weight, si)),
-                    quotation: flag(
-                        !facts.quotes.is_empty() && query.people.is_empty() && !quote,
-                    ),
+                    quotation: flag(!facts.quotes.is_empty() && query.people.is_empty() && !quote),
                     semantic: semantic[si],
                     semantic_rel: semantic[si] - best_semantic,
                     garble,
@@ -837,7 +848,13 @@ impl Index {
 
     /// How much of the question's weight the sentence accounts for, and how much of that
     /// only through the sentence before it.
-    fn coverage(&self, query: &Query, weight: &QuestionWeight, si: usize, facts: &knowledge::Facts) -> (f32, f32) {
+    fn coverage(
+        &self,
+        query: &Query,
+        weight: &QuestionWeight,
+        si: usize,
+        facts: &knowledge::Facts,
+    ) -> (f32, f32) {
         if weight.total == 0.0 {
             return (0.0, 0.0);
         }
@@ -878,20 +895,32 @@ impl Index {
     }
 
     /// Whether the question's kind asks for a type of answer, and whether the sentence has it.
-    fn answer_type(&self, query: &Query, article: &Article, knowledge: &Knowledge, si: usize) -> (f32, f32) {
+    fn answer_type(
+        &self,
+        query: &Query,
+        article: &Article,
+        knowledge: &Knowledge,
+        si: usize,
+    ) -> (f32, f32) {
         let facts = &knowledge.facts[si];
         let present = match query.kind {
             Kind::HowMany => {
                 facts.has_number
                     && query.unit.as_ref().is_none_or(|u| self.counts(si, u))
-                    && (!(query.normalized.starts_with("how big") || query.normalized.starts_with("how large"))
-                        || query.terms.iter().any(|(t, _)| self.counted[si].0.contains(t)))
+                    && (!(query.normalized.starts_with("how big")
+                        || query.normalized.starts_with("how large"))
+                        || query
+                            .terms
+                            .iter()
+                            .any(|(t, _)| self.counted[si].0.contains(t)))
             }
             Kind::When => {
                 let future = query.normalized.contains(" will ")
                     || query.normalized.contains("going to")
                     || query.normalized.contains(" next ");
-                facts.has_time && (!future || facts.has_open_time) && (!query.calendar || facts.has_calendar)
+                facts.has_time
+                    && (!future || facts.has_open_time)
+                    && (!query.calendar || facts.has_calendar)
             }
             Kind::Where => {
                 let future = query.normalized.contains(" will ");
@@ -904,14 +933,19 @@ impl Index {
                 let identity = query.by_role || query.terms.is_empty();
                 if identity {
                     query.people.iter().any(|&p| {
-                        article.sentences[si].text.contains(&knowledge.people[p].described())
+                        article.sentences[si]
+                            .text
+                            .contains(&knowledge.people[p].described())
                     })
                 } else {
                     facts.people.iter().any(|p| !query.people.contains(p))
                 }
             }
             Kind::Quote | Kind::WhoSaid => {
-                query.people.first().is_some_and(|p| facts.speakers.contains(p))
+                query
+                    .people
+                    .first()
+                    .is_some_and(|p| facts.speakers.contains(p))
                     || (query.people.is_empty() && !facts.quotes.is_empty())
             }
             _ => return (0.0, 0.0),
@@ -969,7 +1003,10 @@ impl Index {
     /// A curated intent chose this sentence, and the question is not mostly about things the
     /// article never mentions.
     fn intent_vouches(&self, query: &Query, weight: &QuestionWeight, si: usize) -> bool {
-        query.intents.iter().any(|&i| self.intents[i].sentence == si)
+        query
+            .intents
+            .iter()
+            .any(|&i| self.intents[i].sentence == si)
             && (weight.total == 0.0 || weight.unknown < 0.5 * weight.total)
     }
 }
@@ -1008,7 +1045,11 @@ struct QuestionWeight {
 impl QuestionWeight {
     fn of(query: &Query) -> QuestionWeight {
         let unknown = query.unknown_weights.iter().sum::<f32>() * UNKNOWN_WEIGHT;
-        let people: f32 = query.people.iter().map(|p| Self::person_weight(query, p)).sum();
+        let people: f32 = query
+            .people
+            .iter()
+            .map(|p| Self::person_weight(query, p))
+            .sum();
         QuestionWeight {
             total: query.terms.iter().map(|(_, w)| w).sum::<f32>() + unknown + people,
             unknown,
@@ -1031,7 +1072,11 @@ impl QuestionWeight {
     }
 
     fn unknown_share(&self) -> f32 {
-        if self.total > 0.0 { self.unknown / self.total } else { 0.0 }
+        if self.total > 0.0 {
+            self.unknown / self.total
+        } else {
+            0.0
+        }
     }
 }
 

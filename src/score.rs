@@ -186,7 +186,11 @@ mod tests {
     #[test]
     fn shipped_weights_parse_and_name_only_known_signals() {
         let w = Weights::builtin();
-        assert!(w.weights.keys().all(|k| Features::NAMES.contains(&k.as_str())));
+        assert!(
+            w.weights
+                .keys()
+                .all(|k| Features::NAMES.contains(&k.as_str()))
+        );
         assert!((0.0..1.0).contains(&w.threshold));
         let round: Weights = toml::from_str(&w.to_toml()).unwrap();
         assert_eq!(round.vector(), w.vector());

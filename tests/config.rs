@@ -45,7 +45,7 @@ fn broken_configurations_give_exact_messages() {
             "unknown keys, all reported at once",
             settings("colour = \"red\"\n[answer]\nthreshhold = 0.4\n[extra]\n"),
             &[("a.txt", ARTICLE)],
-            "citebot.toml: answer.threshhold: unknown key (expected one of: threshold, max_citations)\ncitebot.toml: article.colour: unknown key (expected one of: file, knowledge, title, link, publisher, published)\ncitebot.toml: extra: unknown key (expected one of: article, answer, discord, http, logging, unanswered)",
+            "citebot.toml: answer.threshhold: unknown key (expected one of: threshold, max_citations)\ncitebot.toml: article.colour: unknown key (expected one of: file, knowledge, title, link, publisher, published)\ncitebot.toml: extra: unknown key (expected one of: article, answer, discord, http, logging, unanswered, conversation, feedback)",
         ),
         (
             "not TOML",
@@ -105,6 +105,18 @@ fn broken_configurations_give_exact_messages() {
                 ("k.toml", "[aliases]\n\"Omega\" = [\"the boss\"]\n"),
             ],
             "k.toml: aliases.\"Omega\": \"Omega\" is not a person the article names",
+        ),
+        (
+            "conversation keys out of range",
+            settings("[conversation]\nminutes = -1\nmax_contexts = 0\n"),
+            &[("a.txt", ARTICLE)],
+            "citebot.toml: conversation.minutes: -1 is not between 0 and 1440\ncitebot.toml: conversation.max_contexts: 0 is not between 1 and 1000000",
+        ),
+        (
+            "a feedback key misspelt",
+            settings("[feedback]\nfiel = \"f.jsonl\"\n"),
+            &[("a.txt", ARTICLE)],
+            "citebot.toml: feedback.fiel: unknown key (expected one of: file, include_user_ids)",
         ),
         (
             "one-word synonym group",

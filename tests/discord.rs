@@ -328,7 +328,20 @@ async fn an_unanswerable_question_gets_a_polite_no_with_suggestions() {
         "{d}"
     );
     assert!(d.contains("Questions I can answer:\n• "), "{d}");
-    assert!(reply["components"].as_array().is_none_or(|c| c.is_empty()));
+    // No paragraph to show and no alternatives: only the 👍/👎 row.
+    let rows = reply["components"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{reply}");
+    assert!(
+        rows[0]["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|b| b["custom_id"]
+                .as_str()
+                .unwrap()
+                .starts_with("citebot:vote:")),
+        "{reply}"
+    );
     bot.finish().await;
 }
 
@@ -643,6 +656,12 @@ async fn the_binary_connects_through_discord_api_base_and_stops_on_sigterm() {
     let log = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "exit {:?}: {log}", out.status);
     assert!(!log.contains(fake::TOKEN), "the token was logged: {log}");
+    // Regression: logs written to a pipe carried ANSI colour codes.
+    assert!(
+        !log.contains('\u{1b}'),
+        "colour codes in a piped log: {log:?}"
+    );
+    assert!(log.contains("logged in"), "{log}");
     fake.assert_clean();
 }
 
@@ -695,4 +714,339 @@ async fn a_rejected_token_is_a_clear_error_not_a_retry_loop() {
         "one request, no retries: {:?}",
         fake.requests()
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conversations: follow-ups in context, replies to answers, votes.
+
+/// The custom ids of a reply's buttons, row after row.
+pub fn custom_ids(reply: &Value) -> Vec<String> {
+    reply["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|b| b["custom_id"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// The custom id of a reply's vote button (`up` or `down`).
+pub fn vote_button(reply: &Value, vote: &str) -> String {
+    let prefix = format!("citebot:vote:{vote}:");
+    custom_ids(reply)
+        .into_iter()
+        .find(|c| c.starts_with(&prefix))
+        .unwrap_or_else(|| panic!("no {vote} button: {reply}"))
+}
+
+impl Bot {
+    /// Sends a direct message from `who` and waits for the bot's `n`th reply in [`CHANNEL`].
+    pub async fn ask_dm(&self, who: &Value, text: &str, n: usize) -> Value {
+        self.dm(who, text);
+        self.wait_replies(CHANNEL, n).await[n - 1].body.clone()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pronoun_follow_up_is_read_with_the_previous_question() {
+    let bot = start(settings()).await;
+    let ann = bot.user("ann");
+    let r = bot
+        .ask_dm(&ann, "who is the US defense secretary?", 1)
+        .await;
+    assert!(
+        description(&r).contains("**U.S. Defense Secretary Pete Hegseth**"),
+        "{r}"
+    );
+    let r = bot
+        .ask_dm(&ann, "what did he say about sending troops?", 2)
+        .await;
+    assert_reply(
+        &r,
+        "sending U.S. troops to Ukraine",
+        "Paragraph 15, sentence 1",
+    );
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ellipsis_asks_the_new_question_word_about_the_previous_topic() {
+    let bot = start(settings()).await;
+    let ann = bot.user("ann");
+    bot.ask_dm(&ann, "what is Zelensky's victory plan?", 1)
+        .await;
+    let r = bot.ask_dm(&ann, "when was that?", 2).await;
+    assert_reply(&r, "**Back in October**", "Paragraph 16, sentence 1");
+    let r = bot
+        .ask_dm(
+            &ann,
+            "what does Russia think about Ukraine's NATO ambitions?",
+            3,
+        )
+        .await;
+    assert_reply(
+        &r,
+        "viewing them as a direct threat",
+        "Paragraph 11, sentence 1",
+    );
+    let r = bot.ask_dm(&ann, "why?", 4).await;
+    assert_reply(
+        &r,
+        "viewing them as a direct threat",
+        "Paragraph 11, sentence 1",
+    );
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_follow_up_about_macron_is_never_answered_with_hegseths_sentence() {
+    let bot = start(settings()).await;
+    let ann = bot.user("ann");
+    let r = bot.ask_dm(&ann, "what did Macron say?", 1).await;
+    assert!(footer(&r).starts_with("Paragraph 3, sentence 1"), "{r}");
+    // The article has nothing from Macron on troops; Hegseth's sentence must not answer.
+    let r = bot
+        .ask_dm(&ann, "what did he say about sending troops?", 2)
+        .await;
+    assert!(!description(&r).contains("Hegseth"), "{r}");
+    assert!(!footer(&r).starts_with("Paragraph 15"), "{r}");
+    assert!(
+        description(&r).starts_with("The article doesn't say"),
+        "{r}"
+    );
+    // Contexts never cross people: bob's "he" is nobody in particular.
+    let bob = bot.user("bob");
+    let r = bot
+        .ask_dm(&bob, "what did Hegseth say about sending troops?", 3)
+        .await;
+    assert_reply(&r, "sending U.S. troops", "Paragraph 15, sentence 1");
+    let r = bot.ask_dm(&ann, "and what about Hegseth?", 4).await;
+    assert_reply(&r, "sending U.S. troops", "Paragraph 15, sentence 1");
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_to_an_answer_is_read_in_its_context_whoever_replies() {
+    let bot = start(settings()).await;
+    let (ann, bob) = (bot.user("ann"), bot.user("bob"));
+    bot.fake.send_message(fake::message(
+        &bot.fake,
+        CHANNEL,
+        true,
+        &ann,
+        &format!("<@{BOT_ID}> what is Zelensky's victory plan?"),
+        &[Bot::me()],
+    ));
+    let answer = bot.wait_replies(CHANNEL, 1).await[0].body.clone();
+    assert!(
+        footer(&answer).starts_with("Paragraph 16, sentence 1"),
+        "{answer}"
+    );
+    // Bob has asked nothing; his reply (which pings the bot, so its text arrives without the
+    // Message Content intent) is read in the context of Ann's answer.
+    let reply = fake::reply(
+        &bot.fake,
+        CHANNEL,
+        &bob,
+        "when was that?",
+        &[Bot::me()],
+        "900000000000999999",
+        &answer,
+    );
+    let reply_id = reply["id"].clone();
+    bot.fake.send_message(reply);
+    let r = bot.wait_replies(CHANNEL, 2).await[1].body.clone();
+    assert_reply(&r, "**Back in October**", "Paragraph 16, sentence 1");
+    assert_eq!(r["message_reference"]["message_id"], reply_id);
+    // The same words, not a reply, from someone without a context: read alone.
+    let cy = bot.user("cy");
+    bot.fake.send_message(fake::message(
+        &bot.fake,
+        CHANNEL,
+        true,
+        &cy,
+        &format!("<@{BOT_ID}> when was that?"),
+        &[Bot::me()],
+    ));
+    let r = bot.wait_replies(CHANNEL, 3).await[2].body.clone();
+    assert!(!footer(&r).starts_with("Paragraph 16"), "{r}");
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slash_ask_shares_the_conversation_with_chat() {
+    let bot = start(settings()).await;
+    let ann = bot.user("ann");
+    let r = bot
+        .slash(&ann, "ask", &[("question", "who is the french president?")])
+        .await;
+    assert_reply(
+        &r["data"],
+        "**French President Emmanuel Macron**",
+        "Paragraph 3, sentence 1",
+    );
+    let r = bot
+        .slash(&ann, "ask", &[("question", "what did he warn about?")])
+        .await;
+    assert_reply(&r["data"], "badly for everyone", "Paragraph 3, sentence 1");
+    // Chat in the same channel continues the same conversation, and the other way round.
+    let r = bot
+        .slash(
+            &ann,
+            "ask",
+            &[("question", "who is the US defense secretary?")],
+        )
+        .await;
+    assert!(description(&r["data"]).contains("Hegseth"), "{r}");
+    let r = bot
+        .ask_dm(&ann, "what did he say about sending troops?", 1)
+        .await;
+    assert_reply(&r, "sending U.S. troops", "Paragraph 15, sentence 1");
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_context_expires_and_minutes_zero_turns_conversations_off() {
+    let bot = start(settings()).await;
+    let ann = bot.user("ann");
+    bot.ask_dm(&ann, "what is Zelensky's victory plan?", 1)
+        .await;
+    bot.shared.age_conversations(Duration::from_secs(11 * 60));
+    // Read alone, "that" is nothing: not the victory plan through the expired context.
+    let r = bot.ask_dm(&ann, "when was that?", 2).await;
+    assert!(!footer(&r).starts_with("Paragraph 16"), "{r}");
+    // Within the time it still holds.
+    bot.ask_dm(&ann, "what is Zelensky's victory plan?", 3)
+        .await;
+    bot.shared.age_conversations(Duration::from_secs(9 * 60));
+    let r = bot.ask_dm(&ann, "when was that?", 4).await;
+    assert_reply(&r, "**Back in October**", "Paragraph 16, sentence 1");
+    bot.finish().await;
+
+    let ops = Operations {
+        conversation: citebot::conversation::Settings {
+            minutes: 0,
+            ..Default::default()
+        },
+        ..Operations::default()
+    };
+    let engine = Engine::new(&Config::builtin()).unwrap();
+    let bot = start_shared(Shared::new(engine, settings(), &ops, None).unwrap()).await;
+    bot.ask_dm(&ann, "what is Zelensky's victory plan?", 1)
+        .await;
+    let r = bot.ask_dm(&ann, "when was that?", 2).await;
+    assert!(!footer(&r).starts_with("Paragraph 16"), "{r}");
+    assert_eq!(bot.shared.contexts(), 0);
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_down_vote_lands_in_the_feedback_log_with_its_question() {
+    let dir = crate::helpers::temp_dir("feedback");
+    let log = dir.join("feedback.jsonl");
+    let ops = Operations {
+        feedback_file: Some(log.clone()),
+        ..Operations::default()
+    };
+    let engine = Engine::new(&Config::builtin()).unwrap();
+    let bot = start_shared(Shared::new(engine, settings(), &ops, None).unwrap()).await;
+    let ann = bot.user("ann");
+    bot.ask_dm(&ann, "what did Macron say?", 1).await;
+    let answer = bot
+        .ask_dm(&ann, "what did he say about sending troops?", 2)
+        .await;
+    let down = vote_button(&answer, "down");
+    let r = bot
+        .interact(fake::click(&bot.fake, CHANNEL, &ann, &down))
+        .await;
+    assert_eq!(r["data"]["flags"], 64, "only the voter sees the thanks");
+    assert!(
+        r["data"]["content"].as_str().unwrap().contains("Thanks"),
+        "{r}"
+    );
+    // One vote per person per answer: the same again changes nothing; a change is noted.
+    let r = bot
+        .interact(fake::click(&bot.fake, CHANNEL, &ann, &down))
+        .await;
+    assert!(
+        r["data"]["content"].as_str().unwrap().contains("already"),
+        "{r}"
+    );
+    let bob = bot.user("bob");
+    bot.interact(fake::click(&bot.fake, CHANNEL, &bob, &down))
+        .await;
+    let up = vote_button(&answer, "up");
+    let r = bot
+        .interact(fake::click(&bot.fake, CHANNEL, &bob, &up))
+        .await;
+    assert!(
+        r["data"]["content"].as_str().unwrap().contains("Changed"),
+        "{r}"
+    );
+
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    let first = &lines[0];
+    assert_eq!(first["vote"], "down");
+    assert_eq!(first["question"], "what did he say about sending troops?");
+    assert_eq!(
+        first["read_as"],
+        "what did Emmanuel Macron say about sending troops?"
+    );
+    assert_eq!(first["answered"], false);
+    assert_eq!(first["source"], "chat");
+    assert!(first["time"].as_str().unwrap().ends_with('Z'));
+    assert!(first.get("user").is_none(), "user ids only when opted in");
+    assert_eq!(lines[2]["vote"], "up");
+    assert_eq!(lines[2]["replaces"], "down");
+    let metrics = bot.shared.metrics.render();
+    assert!(
+        metrics.contains("citebot_feedback_total{vote=\"down\"} 2\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("citebot_feedback_total{vote=\"up\"} 1\n"),
+        "{metrics}"
+    );
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slash_answer_has_votes_and_a_picked_alternative_repeats_the_question() {
+    let bot = start(settings()).await;
+    let ann = bot.user("ann");
+    let r = bot
+        .slash(&ann, "ask", &[("question", "what did zelensky say?")])
+        .await;
+    let ids = custom_ids(&r["data"]);
+    assert!(ids.iter().any(|c| c.starts_with("citebot:vote:up:")), "{r}");
+    let pick = ids
+        .iter()
+        .find(|c| c.starts_with("citebot:pick:"))
+        .unwrap_or_else(|| panic!("no alternative offered: {r}"));
+    let r = bot
+        .interact(fake::click(&bot.fake, CHANNEL, &ann, pick))
+        .await;
+    assert_eq!(
+        r["data"]["embeds"][0]["title"], "“what did zelensky say?”",
+        "{r}"
+    );
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quotation_is_shown_once_plus_the_cited_sentence() {
+    let bot = start(settings()).await;
+    let ann = bot.user("ann");
+    let r = bot.ask_dm(&ann, "give me a quote from hegseth", 1).await;
+    let d = description(&r);
+    let quote = "does not believe that NATO membership for Ukraine";
+    // Once as the answer, once inside the cited sentence: not a third time.
+    assert_eq!(d.matches(quote).count(), 2, "{d}");
+    assert!(d.contains("> “The United States does not believe"), "{d}");
+    bot.finish().await;
 }

@@ -391,6 +391,27 @@ pub fn message(
     m
 }
 
+/// A MESSAGE_CREATE that replies to one of the bot's messages: `sent` is the body the bot
+/// posted, which Discord repeats as `referenced_message` (components included).
+pub fn reply(
+    fake: &FakeDiscord,
+    channel: &str,
+    author: &Value,
+    content: &str,
+    mentions: &[Value],
+    sent_id: &str,
+    sent: &Value,
+) -> Value {
+    let mut m = message(fake, channel, true, author, content, mentions);
+    let mut referenced = sent_message(sent_id.to_string(), channel, sent);
+    referenced["guild_id"] = json!(GUILD_ID.to_string());
+    m["type"] = json!(19);
+    m["message_reference"] =
+        json!({"message_id": sent_id, "channel_id": channel, "guild_id": GUILD_ID.to_string()});
+    m["referenced_message"] = referenced;
+    m
+}
+
 fn interaction_base(
     fake: &FakeDiscord,
     kind: u8,
@@ -997,6 +1018,11 @@ mod tests {
             .expect("guild message");
         let _: Message = serde_json::from_value(message(&fake, "7", false, &u, "hi", &[]))
             .expect("direct message");
+        let sent = json!({"content": "x", "components": [{"type": 1, "components": [
+            {"type": 2, "style": 2, "label": "👍", "custom_id": "citebot:vote:up:5"}]}]});
+        let r: Message =
+            serde_json::from_value(reply(&fake, "7", &u, "why?", &[], "99", &sent)).expect("reply");
+        assert_eq!(r.referenced_message.unwrap().components.len(), 1);
         for i in [
             command(&fake, "7", &u, "ask", &[("question", "who?")]),
             autocomplete(&fake, "7", &u, "ask", "question", "wh"),

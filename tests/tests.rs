@@ -15,6 +15,10 @@ mod answers;
 /// Hostile and malformed questions: never a panic, always a polite reply, never a ping.
 mod hostile;
 
+/// Conversations in the core: follow-ups read in context, the bounded memory, votes, and
+/// the `chat`, `explain --after`, `review` commands.
+mod conversation;
+
 /// Broken configurations: each gives a message naming the file, the item and the problem.
 mod config;
 

@@ -3,10 +3,10 @@
 
 use super::commands::{answer_safely, deliver};
 use super::render;
-use super::{Handler, Question, cooldown::Verdict, outcome_of};
+use super::{Handler, Question, answer_in_context, cooldown::Verdict};
 use crate::config::DiscordSettings;
 use crate::ops::{Outcome, Source};
-use serenity::all::{Message, UserId};
+use serenity::all::{ActionRowComponent, ButtonKind, Message, UserId};
 use std::time::Duration;
 
 /// How long a reply may take before the bot shows "typing".
@@ -18,6 +18,8 @@ pub struct Origin {
     pub from_bot: bool,
     pub is_dm: bool,
     pub mentions_bot: bool,
+    /// A reply to one of the bot's messages.
+    pub replies_to_bot: bool,
     pub channel: u64,
 }
 
@@ -41,8 +43,11 @@ pub fn question_in(
             .filter(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
             .map(str::to_string)
     });
+    // A reply to the bot is a question when its text reached us (a reply that pings the bot
+    // always does; one that doesn't only with the Message Content intent).
     let asked = (origin.is_dm && settings.answer_dms)
         || (origin.mentions_bot && settings.answer_mentions)
+        || (origin.replies_to_bot && !without_mention.trim().is_empty())
         || settings.answer_channels.contains(&origin.channel)
         || prefixed.is_some();
     if !asked {
@@ -58,8 +63,18 @@ pub async fn on_message(h: &Handler, msg: &Message) {
         from_bot: msg.author.bot || msg.author.id == h.bot,
         is_dm: msg.guild_id.is_none(),
         mentions_bot: msg.mentions.iter().any(|u| u.id == h.bot),
+        replies_to_bot: msg
+            .referenced_message
+            .as_ref()
+            .is_some_and(|m| m.author.id == h.bot),
         channel: msg.channel_id.get(),
     };
+    // A reply to one of the bot's answers is read in that answer's context, whoever replies.
+    let reply_to = msg
+        .referenced_message
+        .as_ref()
+        .filter(|m| m.author.id == h.bot)
+        .and_then(|m| render::answer_id(custom_ids(m)));
     let Some(question) = question_in(&msg.content, origin, h.bot, &settings) else {
         return;
     };
@@ -67,19 +82,29 @@ pub async fn on_message(h: &Handler, msg: &Message) {
         return; // shutting down
     };
     let mut outcome = None;
+    let mut record = None;
+    let user = msg.author.id.get();
+    let id = shared.new_answer_id();
     let reply = match shared.cooldown(msg.author.id) {
         Verdict::Answer => {
             let engine = shared.engine();
+            let context = shared.context(origin.channel, user, reply_to);
             answer_safely(&engine, |e| {
                 tracing::debug!(question = %question, "chat question");
-                let a = e.ask(&question);
-                outcome = Some(outcome_of(&a));
-                render::answer(&a, e.meta())
+                let (reply, o, r) = answer_in_context(e, context.as_ref(), &question, id, "chat");
+                outcome = Some(o);
+                record = r;
+                reply
             })
         }
         Verdict::Notify { wait } => render::slow_down(wait.as_secs().max(1)),
         Verdict::Ignore => return,
     };
+    // Remembered before the reply goes out: the next question may come at once.
+    let read_as = record.as_ref().map(|r| r.read_as.clone());
+    if let Some(r) = record {
+        shared.remember(origin.channel, user, id, r);
+    }
     let channel = msg.channel_id;
     let route = format!("channels/{channel}/messages");
     let path = format!("/channels/{channel}/messages");
@@ -97,8 +122,9 @@ pub async fn on_message(h: &Handler, msg: &Message) {
     let q = Question {
         source: Source::Chat,
         channel: origin.channel,
-        user: msg.author.id.get(),
+        user,
         text: &question,
+        read_as: read_as.as_deref(),
     };
     // A question counts once it was answered or failed; a cooldown notice is not one.
     let outcome = if reply == render::apology() {
@@ -111,6 +137,20 @@ pub async fn on_message(h: &Handler, msg: &Message) {
     }
 }
 
+/// The custom ids of a message's buttons.
+fn custom_ids(m: &Message) -> impl Iterator<Item = &str> {
+    m.components
+        .iter()
+        .flat_map(|row| &row.components)
+        .filter_map(|c| match c {
+            ActionRowComponent::Button(b) => match &b.data {
+                ButtonKind::NonLink { custom_id, .. } => Some(custom_id.as_str()),
+                _ => None,
+            },
+            _ => None,
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +160,7 @@ mod tests {
             from_bot: false,
             is_dm: false,
             mentions_bot: false,
+            replies_to_bot: false,
             channel: 10,
         }
     }
@@ -163,5 +204,15 @@ mod tests {
         assert_eq!(q("!asking around", origin(), &s), None);
         s.answer_dms = false;
         assert_eq!(q("who is vance", dm, &s), None);
+        let reply = Origin {
+            replies_to_bot: true,
+            ..origin()
+        };
+        assert_eq!(q("why?", reply, &s).as_deref(), Some("why?"));
+        assert_eq!(
+            q("", reply, &s),
+            None,
+            "a reply whose text did not reach us"
+        );
     }
 }

@@ -186,16 +186,36 @@ async fn on_command(h: &Handler, cmd: &CommandInteraction) {
     let options = Options::of(cmd);
     let question = options.question.clone().unwrap_or_default();
     let command = name.to_string();
+    let (channel, user) = (cmd.channel_id.get(), cmd.user.id.get());
+    // /ask shares the asker's conversation in this channel with chat.
+    let (context, id) = match name {
+        "ask" => (shared.context(channel, user, None), shared.new_answer_id()),
+        _ => (None, 0),
+    };
     // The answer is computed off the async threads; if it is not ready in time the interaction
     // is acknowledged first (deferred) and completed when it is, within Discord's 3 seconds.
+    let memory = std::sync::Arc::clone(shared);
     let mut task = tokio::task::spawn_blocking(move || {
         let mut outcome = Outcome::Answered;
+        let mut read_as = None;
         let reply = answer_safely(&engine, |e| {
+            if command == "ask" {
+                let q = options.question.as_deref().unwrap_or("");
+                tracing::debug!(question = q, "slash question");
+                let (reply, o, r) = super::answer_in_context(e, context.as_ref(), q, id, "slash");
+                outcome = o;
+                // Remembered before the reply goes out: the next question may come at once.
+                if let Some(r) = r {
+                    read_as = Some(r.read_as.clone());
+                    memory.remember(channel, user, id, r);
+                }
+                return reply;
+            }
             let (reply, o) = command_reply(e, &command, &options);
             outcome = o;
             reply
         });
-        (reply, outcome)
+        (reply, outcome, read_as)
     });
     let defer_after = shared.defer_after();
     let ready = if defer_after.is_zero() {
@@ -207,11 +227,12 @@ async fn on_command(h: &Handler, cmd: &CommandInteraction) {
             _ = tokio::time::sleep(defer_after) => None,
         }
     };
-    let (reply, mut outcome, delivered) = match ready {
+    let (reply, mut outcome, delivered, read_as) = match ready {
         Some(done) => {
-            let (reply, outcome) = done.unwrap_or_else(|_| (render::apology(), Outcome::Error));
+            let (reply, outcome, read_as) =
+                done.unwrap_or_else(|_| (render::apology(), Outcome::Error, None));
             let delivered = respond(h, cmd, &reply).await;
-            (reply, outcome, delivered)
+            (reply, outcome, delivered, read_as)
         }
         None => {
             let ephemeral = name == "help";
@@ -220,9 +241,9 @@ async fn on_command(h: &Handler, cmd: &CommandInteraction) {
             );
             let path = callback_path(cmd.id, &cmd.token);
             let acknowledged = deliver(&h.rest, "interaction", &path, &defer).await;
-            let (reply, outcome) = task
+            let (reply, outcome, read_as) = task
                 .await
-                .unwrap_or_else(|_| (render::apology(), Outcome::Error));
+                .unwrap_or_else(|_| (render::apology(), Outcome::Error, None));
             let original = format!(
                 "/webhooks/{}/{}/messages/@original",
                 cmd.application_id, cmd.token
@@ -235,7 +256,7 @@ async fn on_command(h: &Handler, cmd: &CommandInteraction) {
                         false
                     }
                 };
-            (reply, outcome, edited)
+            (reply, outcome, edited, read_as)
         }
     };
     if reply == render::apology() {
@@ -244,9 +265,10 @@ async fn on_command(h: &Handler, cmd: &CommandInteraction) {
     if matches!(name, "ask" | "quote" | "facts") {
         let q = Question {
             source: Source::Slash,
-            channel: cmd.channel_id.get(),
-            user: cmd.user.id.get(),
+            channel,
+            user,
             text: &question,
+            read_as: read_as.as_deref(),
         };
         shared.finished(&q, outcome, delivered, flight.started);
     }
@@ -273,10 +295,9 @@ impl Options {
 /// The reply to a slash command, and how the question counts.
 fn command_reply(e: &Engine, name: &str, o: &Options) -> (Reply, Outcome) {
     match name {
+        // In a conversation: see `on_command`.
         "ask" => {
-            let q = o.question.as_deref().unwrap_or("");
-            tracing::debug!(question = q, "slash question");
-            let a = e.ask(q);
+            let a = e.ask(o.question.as_deref().unwrap_or(""));
             (render::answer(&a, e.meta()), super::outcome_of(&a))
         }
         "quote" => {
@@ -349,14 +370,32 @@ fn filter(items: Vec<String>, typed: &str) -> Vec<String> {
 
 async fn on_component(h: &Handler, c: &ComponentInteraction) {
     let shared = &h.shared;
+    if let Some(Action::Vote(vote, answer)) = Action::parse(&c.data.custom_id) {
+        let voted = shared.vote(answer, c.channel_id.get(), c.user.id.get(), vote);
+        let body =
+            CreateInteractionResponse::Message(render::vote_noted(vote, voted).interaction());
+        deliver(
+            &h.rest,
+            "interaction",
+            &callback_path(c.id, &c.token),
+            &body,
+        )
+        .await;
+        return;
+    }
     let Some(flight) = shared.begin() else {
         return;
     };
     let engine = shared.engine();
     let reply = match Action::parse(&c.data.custom_id) {
         Some(Action::ShowParagraph(p)) => render::paragraph(&engine, p),
-        Some(Action::Pick(id)) => {
-            let mut reply = match engine.answer_sentence("", id) {
+        Some(Action::Vote(..)) => return,
+        Some(Action::Pick(id, answer)) => {
+            // The question the alternative answers, repeated for whoever picks it.
+            let question = answer
+                .and_then(|a| shared.question_of(a))
+                .unwrap_or_default();
+            let mut reply = match engine.answer_sentence(&question, id) {
                 Some(a) => render::answer(&a, engine.meta()),
                 None => render::apology(),
             };
@@ -381,6 +420,7 @@ async fn on_component(h: &Handler, c: &ComponentInteraction) {
         channel: c.channel_id.get(),
         user: c.user.id.get(),
         text: &c.data.custom_id,
+        read_as: None,
     };
     let outcome = if reply == render::apology() {
         Outcome::Error

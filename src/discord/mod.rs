@@ -14,7 +14,9 @@ pub mod render;
 pub mod rest;
 
 use crate::config::{DiscordSettings, Operations, Shards};
+use crate::conversation::{self, Memory, Record, Vote, Voted};
 use crate::engine::Engine;
+use crate::ops::feedback::{self, FeedbackLog};
 use crate::ops::unanswered::UnansweredLog;
 use crate::ops::{Metrics, Outcome, Source};
 use serenity::all::{
@@ -78,6 +80,10 @@ pub struct Shared {
     loader: Option<Loader>,
     pub metrics: Arc<Metrics>,
     unanswered: Option<UnansweredLog>,
+    feedback: Option<FeedbackLog>,
+    /// Follow-up contexts per person and channel, and the answers given (for replies and
+    /// votes).
+    conversations: Mutex<Memory>,
     cooldown: Mutex<cooldown::Cooldown>,
     in_flight: AtomicUsize,
     stopping: AtomicBool,
@@ -87,7 +93,7 @@ pub struct Shared {
 
 impl Shared {
     /// `loader`, when given, is what a reload calls. Fails only if the unanswered-question log
-    /// cannot be opened.
+    /// or the feedback log cannot be opened.
     pub fn new(
         engine: Engine,
         settings: DiscordSettings,
@@ -98,6 +104,16 @@ impl Shared {
             Some(path) => Some(UnansweredLog::open(path, operations.unanswered_user_ids)?),
             None => None,
         };
+        let feedback = match &operations.feedback_file {
+            Some(path) => Some(FeedbackLog::open(path, operations.feedback_user_ids)?),
+            None => None,
+        };
+        // Answer ids start from the clock, so the buttons of answers given before a restart do
+        // not name answers given after it.
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| d.as_millis() as u64)
+            << 12;
         Ok(Arc::new(Shared {
             cooldown: Mutex::new(cooldown_for(&settings)),
             live: RwLock::new(Live {
@@ -107,6 +123,8 @@ impl Shared {
             loader,
             metrics: Arc::new(Metrics::new()),
             unanswered,
+            feedback,
+            conversations: Mutex::new(Memory::new(operations.conversation, seed)),
             in_flight: AtomicUsize::new(0),
             stopping: AtomicBool::new(false),
             defer_after: Mutex::new(DEFER_AFTER),
@@ -199,6 +217,73 @@ impl Shared {
         }
     }
 
+    fn memory(&self) -> std::sync::MutexGuard<'_, Memory> {
+        self.conversations.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The context `user`'s next question in `channel` is read in: that of the answer it
+    /// replies to, else their own.
+    pub fn context(
+        &self,
+        channel: u64,
+        user: u64,
+        reply_to: Option<u64>,
+    ) -> Option<conversation::Context> {
+        self.memory()
+            .context((channel, user), reply_to, Instant::now())
+    }
+
+    /// A fresh id for an answer about to be given.
+    pub fn new_answer_id(&self) -> u64 {
+        self.memory().new_id()
+    }
+
+    /// Remembers an answer given to `user` in `channel`; its context becomes theirs.
+    pub fn remember(&self, channel: u64, user: u64, id: u64, record: Record) {
+        self.memory()
+            .remember((channel, user), id, record, Instant::now());
+    }
+
+    /// The question asked in the answer with `id`, if still remembered.
+    pub fn question_of(&self, id: u64) -> Option<String> {
+        self.memory().answer(id).map(|r| r.question.clone())
+    }
+
+    /// Makes every follow-up context `by` older (what waiting that long does to them).
+    pub fn age_conversations(&self, by: Duration) {
+        self.memory().age(by);
+    }
+
+    /// How many follow-up contexts are kept now.
+    pub fn contexts(&self) -> usize {
+        self.memory().contexts()
+    }
+
+    /// Records a vote: one per person per answer (a changed vote replaces the earlier one),
+    /// counted in the metrics and written to the feedback log.
+    pub fn vote(&self, answer: u64, channel: u64, user: u64, vote: Vote) -> Voted {
+        let mut memory = self.memory();
+        let voted = memory.vote(answer, user, vote);
+        if voted == Voted::Again {
+            return voted;
+        }
+        self.metrics.voted(vote == Vote::Up);
+        if let Some(log) = &self.feedback {
+            log.record(feedback::Entry {
+                answer,
+                vote,
+                replaces: match voted {
+                    Voted::Changed(v) => Some(v),
+                    _ => None,
+                },
+                channel,
+                user,
+                record: memory.answer(answer),
+            });
+        }
+        voted
+    }
+
     /// Counts a question once its reply went out (or failed), and logs it if unanswered.
     fn finished(&self, q: &Question<'_>, outcome: Outcome, delivered: bool, started: Instant) {
         self.metrics.question(outcome, q.source, started.elapsed());
@@ -213,7 +298,7 @@ impl Shared {
                 Source::Slash => "slash",
                 Source::Button => "button",
             };
-            log.record(source, q.channel, q.user, q.text);
+            log.record(source, q.channel, q.user, q.text, q.read_as);
         }
     }
 }
@@ -243,6 +328,8 @@ struct Question<'a> {
     channel: u64,
     user: u64,
     text: &'a str,
+    /// The question as read in its context, when that changed it.
+    read_as: Option<&'a str>,
 }
 
 /// The outcome an answer counts as.
@@ -252,6 +339,26 @@ fn outcome_of(answer: &crate::answer::Answer) -> Outcome {
     } else {
         Outcome::Abstained
     }
+}
+
+/// Answers a question in its conversation: the reply (with 👍/👎 buttons under answer id
+/// `id`), how it counts, and what to remember of it (nothing for an empty question, which
+/// leaves the context as it was).
+fn answer_in_context(
+    e: &Engine,
+    context: Option<&conversation::Context>,
+    question: &str,
+    id: u64,
+    source: &'static str,
+) -> (render::Reply, Outcome, Option<Record>) {
+    let turn = conversation::ask(e, context, question);
+    let outcome = outcome_of(&turn.answer);
+    let reply = render::answer(&turn.answer, e.meta());
+    if turn.answer.outcome == crate::answer::Outcome::Empty {
+        return (reply, outcome, None);
+    }
+    let record = Record::of(&turn, question, source);
+    (reply.with_answer_id(id), outcome, Some(record))
 }
 
 /// The gateway intents the settings need: guild and direct messages always; the privileged

@@ -8,6 +8,7 @@
 
 use crate::answer::{Answer, Citation, Level, Outcome, cite_line};
 use crate::config::Meta;
+use crate::conversation::{Vote, Voted};
 use crate::engine::{Engine, QuoteCard, Section};
 use serenity::all::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
@@ -41,15 +42,22 @@ const INFO: u32 = 0x1565c0;
 pub enum Action {
     /// Show the whole paragraph, to the clicker only.
     ShowParagraph(usize),
-    /// Answer with this sentence ("Did you mean ...?").
-    Pick(crate::article::SentenceId),
+    /// Answer with this sentence ("Did you mean ...?"); the answer it was offered in, when
+    /// known, gives the question to repeat.
+    Pick(crate::article::SentenceId, Option<u64>),
+    /// A vote on the answer with this id.
+    Vote(Vote, u64),
 }
 
 impl Action {
     pub fn custom_id(self) -> String {
         match self {
             Action::ShowParagraph(p) => format!("citebot:paragraph:{p}"),
-            Action::Pick(id) => format!("citebot:pick:{}.{}", id.paragraph, id.sentence),
+            Action::Pick(id, None) => format!("citebot:pick:{}.{}", id.paragraph, id.sentence),
+            Action::Pick(id, Some(a)) => {
+                format!("citebot:pick:{}.{}:{a}", id.paragraph, id.sentence)
+            }
+            Action::Vote(v, a) => format!("citebot:vote:{}:{a}", v.as_str()),
         }
     }
 
@@ -58,12 +66,38 @@ impl Action {
         if let Some(p) = rest.strip_prefix("paragraph:") {
             return p.parse().ok().map(Action::ShowParagraph);
         }
-        let (p, s) = rest.strip_prefix("pick:")?.split_once('.')?;
-        Some(Action::Pick(crate::article::SentenceId {
-            paragraph: p.parse().ok()?,
-            sentence: s.parse().ok()?,
-        }))
+        if let Some(v) = rest.strip_prefix("vote:") {
+            let (vote, id) = v.split_once(':')?;
+            let vote = match vote {
+                "up" => Vote::Up,
+                "down" => Vote::Down,
+                _ => return None,
+            };
+            return id.parse().ok().map(|id| Action::Vote(vote, id));
+        }
+        let pick = rest.strip_prefix("pick:")?;
+        let (sentence, answer) = match pick.split_once(':') {
+            Some((s, a)) => (s, Some(a.parse().ok()?)),
+            None => (pick, None),
+        };
+        let (p, s) = sentence.split_once('.')?;
+        Some(Action::Pick(
+            crate::article::SentenceId {
+                paragraph: p.parse().ok()?,
+                sentence: s.parse().ok()?,
+            },
+            answer,
+        ))
     }
+}
+
+/// The answer a message's vote buttons belong to, from their custom ids (a reply to one of the
+/// bot's answers carries the answer's buttons).
+pub fn answer_id<'a>(custom_ids: impl IntoIterator<Item = &'a str>) -> Option<u64> {
+    custom_ids.into_iter().find_map(|c| match Action::parse(c) {
+        Some(Action::Vote(_, id)) => Some(id),
+        _ => None,
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +122,8 @@ pub struct Reply {
     pub content: Option<String>,
     pub embed: Option<Embed>,
     pub buttons: Vec<Button>,
+    /// 👍 and 👎 buttons for the answer with this id, in a row of their own.
+    pub votes: Option<u64>,
     /// Visible only to the person who asked (slash commands and buttons only).
     pub ephemeral: bool,
 }
@@ -179,23 +215,46 @@ impl Reply {
     }
 
     fn rows(&self) -> Vec<CreateActionRow> {
-        if self.buttons.is_empty() {
-            return Vec::new();
+        let mut rows = Vec::new();
+        if !self.buttons.is_empty() {
+            let buttons = self
+                .buttons
+                .iter()
+                .map(|b| {
+                    let style = match b.action {
+                        Action::ShowParagraph(_) | Action::Vote(..) => ButtonStyle::Secondary,
+                        Action::Pick(..) => ButtonStyle::Primary,
+                    };
+                    CreateButton::new(b.action.custom_id())
+                        .label(&b.label)
+                        .style(style)
+                })
+                .collect();
+            rows.push(CreateActionRow::Buttons(buttons));
         }
-        let buttons = self
-            .buttons
-            .iter()
-            .map(|b| {
-                let style = match b.action {
-                    Action::ShowParagraph(_) => ButtonStyle::Secondary,
-                    Action::Pick(_) => ButtonStyle::Primary,
-                };
-                CreateButton::new(b.action.custom_id())
-                    .label(&b.label)
-                    .style(style)
-            })
-            .collect();
-        vec![CreateActionRow::Buttons(buttons)]
+        if let Some(id) = self.votes {
+            rows.push(CreateActionRow::Buttons(vec![
+                CreateButton::new(Action::Vote(Vote::Up, id).custom_id())
+                    .label("👍")
+                    .style(ButtonStyle::Secondary),
+                CreateButton::new(Action::Vote(Vote::Down, id).custom_id())
+                    .label("👎")
+                    .style(ButtonStyle::Secondary),
+            ]));
+        }
+        rows
+    }
+
+    /// The reply to a question answered under answer id `id`: with 👍/👎 buttons, and "Did you
+    /// mean" buttons that know which question they answer.
+    pub fn with_answer_id(mut self, id: u64) -> Reply {
+        self.votes = Some(id);
+        for b in &mut self.buttons {
+            if let Action::Pick(s, None) = b.action {
+                b.action = Action::Pick(s, Some(id));
+            }
+        }
+        self
     }
 
     /// As a channel message replying to `reference`.
@@ -268,19 +327,13 @@ pub fn answer(a: &Answer, meta: &Meta) -> Reply {
     match a.outcome {
         Outcome::Answered | Outcome::Picked => {
             let best = &a.citations[0];
+            // The short answer (a quotation, a name, a figure...), then the cited sentence: a
+            // quotation is a span of that sentence, so it is not shown a third time.
             let mut description = String::new();
             if a.text != best.text {
                 description.push_str(&format!("**{}**\n\n", a.text));
             }
-            match &a.quote {
-                Some(q) if a.text != best.text => {
-                    let speaker = q.speaker.as_deref().unwrap_or("unattributed");
-                    description.push_str(&block_quote(&format!("“{}” — {speaker}", q.text)));
-                    description.push_str("\n\n");
-                    description.push_str(&block_quote(&best.text));
-                }
-                _ => description.push_str(&block_quote(&best.text)),
-            }
+            description.push_str(&block_quote(&best.text));
             let fields = a.citations[1..]
                 .iter()
                 .map(|c| {
@@ -304,14 +357,17 @@ pub fn answer(a: &Answer, meta: &Meta) -> Reply {
             if a.outcome == Outcome::Answered {
                 for c in &a.citations[1..] {
                     buttons.push(Button {
-                        action: Action::Pick(c.id),
+                        action: Action::Pick(c.id, None),
                         label: format!("Did you mean: {}", c.text),
                     });
                 }
             }
+            // A picked alternative repeats the question it answers.
+            let title = (a.outcome == Outcome::Picked && !a.question.trim().is_empty())
+                .then(|| format!("“{}”", a.question.trim()));
             Reply {
                 embed: Some(Embed {
-                    title: None,
+                    title,
                     url: meta.link.clone(),
                     description,
                     fields,
@@ -354,6 +410,20 @@ pub fn answer(a: &Answer, meta: &Meta) -> Reply {
             .fit()
         }
     }
+}
+
+/// The acknowledgement of a vote, to the voter alone.
+pub fn vote_noted(vote: Vote, voted: Voted) -> Reply {
+    let mark = match vote {
+        Vote::Up => "👍",
+        Vote::Down => "👎",
+    };
+    let text = match voted {
+        Voted::New | Voted::Unknown => format!("Thanks for your feedback {mark}"),
+        Voted::Again => format!("You already voted {mark} on this answer."),
+        Voted::Changed(_) => format!("Changed your vote to {mark} — thanks."),
+    };
+    notice(&text)
 }
 
 /// The reply to /quote.
@@ -515,7 +585,7 @@ pub fn help(engine: &Engine) -> Reply {
         .join("\n");
     let description = format!(
         "I answer questions about **{}** and quote the sentence each answer rests on, with where it stands (paragraph and sentence). If the article doesn't say, I say so.\n\n\
-         **Ask** with `/ask`, by mentioning me, or in a direct message.\n\
+         **Ask** with `/ask`, by mentioning me, or in a direct message. Follow-ups like “what did he say about it?” or “why?” continue your last question; reply to an answer to ask about it. 👍/👎 under an answer tell the admins how it did.\n\
          `/quote` — what someone said, word for word\n\
          `/facts` — the key facts of a section\n\
          `/source` — the article and how citations work\n\n\
@@ -613,6 +683,7 @@ mod tests {
                     label: long.clone(),
                 })
                 .collect(),
+            votes: Some(u64::MAX),
             ephemeral: false,
         }
         .fit();
@@ -636,16 +707,34 @@ mod tests {
     fn actions_round_trip_through_custom_ids() {
         for a in [
             Action::ShowParagraph(17),
-            Action::Pick(crate::article::SentenceId {
-                paragraph: 5,
-                sentence: 2,
-            }),
+            Action::Pick(
+                crate::article::SentenceId {
+                    paragraph: 5,
+                    sentence: 2,
+                },
+                None,
+            ),
+            Action::Pick(
+                crate::article::SentenceId {
+                    paragraph: 5,
+                    sentence: 2,
+                },
+                Some(u64::MAX),
+            ),
+            Action::Vote(Vote::Up, u64::MAX),
+            Action::Vote(Vote::Down, 1),
         ] {
             assert!(a.custom_id().len() <= limits::CUSTOM_ID);
             assert_eq!(Action::parse(&a.custom_id()), Some(a));
         }
         assert_eq!(Action::parse("citebot:pick:x.1"), None);
         assert_eq!(Action::parse("other:paragraph:1"), None);
+        assert_eq!(Action::parse("citebot:vote:sideways:1"), None);
+        assert_eq!(Action::parse("citebot:pick:5.2:x"), None);
+        assert_eq!(
+            answer_id(["citebot:paragraph:5", "citebot:vote:down:42"]),
+            Some(42)
+        );
     }
 
     #[test]

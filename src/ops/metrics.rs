@@ -54,6 +54,8 @@ pub struct Metrics {
     replies_failed: AtomicU64,
     rate_limited: AtomicU64,
     reloads: [AtomicU64; 2],
+    /// Votes on answers: up, down.
+    feedback: [AtomicU64; 2],
     shards: Mutex<BTreeMap<u32, ShardState>>,
 }
 
@@ -99,6 +101,11 @@ impl Metrics {
 
     pub fn reloaded(&self, ok: bool) {
         self.reloads[usize::from(!ok)].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts a vote on an answer (a changed vote counts as the new one).
+    pub fn voted(&self, up: bool) {
+        self.feedback[usize::from(!up)].fetch_add(1, Ordering::Relaxed);
     }
 
     /// Records a shard's connection state and, when known, its heartbeat latency.
@@ -188,6 +195,12 @@ impl Metrics {
             "# HELP citebot_reloads_total Configuration reloads by result.\n# TYPE citebot_reloads_total counter\ncitebot_reloads_total{{result=\"ok\"}} {}\ncitebot_reloads_total{{result=\"failed\"}} {}",
             self.reloads[0].load(Ordering::Relaxed),
             self.reloads[1].load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            out,
+            "# HELP citebot_feedback_total Votes on answers (a changed vote counts as the new one).\n# TYPE citebot_feedback_total counter\ncitebot_feedback_total{{vote=\"up\"}} {}\ncitebot_feedback_total{{vote=\"down\"}} {}",
+            self.feedback[0].load(Ordering::Relaxed),
+            self.feedback[1].load(Ordering::Relaxed)
         );
         let shards = self.shards.lock().map(|s| s.clone()).unwrap_or_default();
         let _ = writeln!(

@@ -22,6 +22,9 @@ struct Line<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     user: Option<String>,
     question: &'a str,
+    /// The question as read in the context of the asker's previous one, when that changed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    read_as: Option<&'a str>,
 }
 
 impl UnansweredLog {
@@ -35,13 +38,21 @@ impl UnansweredLog {
     }
 
     /// Appends one question; a failure to write is logged, never fatal.
-    pub fn record(&self, source: &str, channel: u64, user: u64, question: &str) {
+    pub fn record(
+        &self,
+        source: &str,
+        channel: u64,
+        user: u64,
+        question: &str,
+        read_as: Option<&str>,
+    ) {
         let line = Line {
             time: rfc3339(SystemTime::now()),
             source,
             channel: channel.to_string(),
             user: self.include_users.then(|| user.to_string()),
             question,
+            read_as: read_as.filter(|r| *r != question),
         };
         let Ok(mut text) = serde_json::to_string(&line) else {
             return;
