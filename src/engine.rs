@@ -470,8 +470,9 @@ impl Engine {
             .enumerate()
             .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let (_, confidence) = score::confidence(&features, weights);
         out.push_str(&format!(
-            "threshold: {threshold:.3} (probability below it: the article doesn't say)\n"
+            "confidence: {confidence:.3} that the best sentence answers it; threshold {threshold:.3} (below it: the article doesn't say)\n"
         ));
         for &(si, p) in ranked.iter().take(3) {
             let s = &self.article.sentences[si];

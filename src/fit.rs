@@ -75,33 +75,71 @@ pub fn samples(engine: &Engine, cases: &[Case]) -> Vec<Sample> {
         .collect()
 }
 
-/// Fits the weights on `samples` and chooses the threshold on them.
+/// Fits the weights on `samples` and chooses the threshold on them: first the ranking model
+/// over every (question, sentence) pair, then the answer model over each question's best
+/// sentence (is it right?), whose probability is the confidence the threshold applies to.
 pub fn fit(samples: &[&Sample], fitted_on: &str) -> Weights {
-    let d = Features::NAMES.len() + 1; // the bias last
-    let rows: Vec<(Vec<f64>, f64)> = samples
+    let pairs: Vec<(Vec<f64>, f64)> = samples
         .iter()
         .flat_map(|s| {
             s.features.iter().enumerate().map(|(i, f)| {
-                let mut x: Vec<f64> = f.values().iter().map(|&v| v as f64).collect();
-                x.push(1.0);
+                let x = f.values().iter().map(|&v| v as f64).collect();
                 (x, if s.gold.contains(&i) { 1.0 } else { 0.0 })
             })
         })
         .collect();
+    let (rank, rank_bias) = logistic(&pairs);
+    let mut weights = Weights {
+        fitted_on: fitted_on.to_string(),
+        bias: round(rank_bias),
+        threshold: 0.5,
+        weights: Features::NAMES
+            .iter()
+            .zip(&rank)
+            .map(|(n, v)| (n.to_string(), round(*v)))
+            .collect(),
+        answer_bias: 0.0,
+        answer: Default::default(),
+    };
+    let tops: Vec<(Vec<f64>, f64)> = samples
+        .iter()
+        .map(|s| {
+            let (best, x) = score::answer_signals(&s.features, &weights);
+            let x = x.iter().map(|&v| v as f64).collect();
+            (x, if s.gold.contains(&best) { 1.0 } else { 0.0 })
+        })
+        .collect();
+    let (answer, answer_bias) = logistic(&tops);
+    weights.answer_bias = round(answer_bias);
+    weights.answer = score::ANSWER_NAMES
+        .iter()
+        .zip(&answer)
+        .map(|(n, v)| (n.to_string(), round(*v)))
+        .collect();
+    weights.threshold = threshold(samples, &weights);
+    weights
+}
+
+/// L2-regularised logistic regression by Newton's method: the weights and the bias.
+fn logistic(rows: &[(Vec<f64>, f64)]) -> (Vec<f64>, f64) {
+    let d = rows.first().map_or(0, |(x, _)| x.len()) + 1; // the bias last
     let mut w = vec![0.0f64; d];
     for _ in 0..NEWTON_STEPS {
         let mut grad = vec![0.0f64; d];
         let mut hess = vec![vec![0.0f64; d]; d];
-        for (x, y) in &rows {
-            let z: f64 = x.iter().zip(&w).map(|(a, b)| a * b).sum();
+        for (x, y) in rows {
+            let xb = |i: usize| if i + 1 == d { 1.0 } else { x[i] };
+            let z: f64 = (0..d).map(|i| xb(i) * w[i]).sum();
             let p = 1.0 / (1.0 + (-z).exp());
             let r = p * (1.0 - p);
             for i in 0..d {
-                grad[i] += (p - y) * x[i];
-                if x[i] != 0.0 {
-                    for j in 0..d {
-                        hess[i][j] += r * x[i] * x[j];
-                    }
+                let xi = xb(i);
+                if xi == 0.0 {
+                    continue;
+                }
+                grad[i] += (p - y) * xi;
+                for j in 0..d {
+                    hess[i][j] += r * xi * xb(j);
                 }
             }
         }
@@ -120,32 +158,21 @@ pub fn fit(samples: &[&Sample], fitted_on: &str) -> Weights {
             break;
         }
     }
-    let mut weights = Weights {
-        fitted_on: fitted_on.to_string(),
-        bias: w[d - 1] as f32,
-        threshold: 0.5,
-        weights: Features::NAMES
-            .iter()
-            .zip(&w)
-            .map(|(n, v)| (n.to_string(), round(*v)))
-            .collect(),
-    };
-    weights.bias = round(w[d - 1]);
-    weights.threshold = threshold(samples, &weights);
-    weights
+    let bias = w.pop().unwrap_or(0.0);
+    (w, bias)
 }
 
 fn round(v: f64) -> f32 {
     ((v * 1e4).round() / 1e4) as f32
 }
 
-/// The highest threshold that abstains on at most [`FALSE_ABSTENTION`] of the answerable
-/// questions whose best sentence is right.
+/// The highest threshold on the confidence that abstains on at most [`FALSE_ABSTENTION`] of
+/// the answerable questions.
 pub fn threshold(samples: &[&Sample], weights: &Weights) -> f32 {
     let mut best: Vec<f32> = samples
         .iter()
         .filter(|s| !s.gold.is_empty())
-        .map(|s| top(s, weights).1)
+        .map(|s| score::confidence(&s.features, weights).1)
         .collect();
     if best.is_empty() {
         return 0.5;
@@ -157,13 +184,10 @@ pub fn threshold(samples: &[&Sample], weights: &Weights) -> f32 {
     ((t * 1e4).floor() / 1e4).clamp(0.01, 0.99)
 }
 
-/// The best sentence of a sample and its probability.
+#[cfg(test)]
+/// The best sentence of a sample and the confidence in it.
 fn top(s: &Sample, weights: &Weights) -> (usize, f32) {
-    s.features
-        .iter()
-        .map(|f| score::probability(f, weights))
-        .enumerate()
-        .fold((0, f32::MIN), |b, (i, p)| if p > b.1 { (i, p) } else { b })
+    score::confidence(&s.features, weights)
 }
 
 /// Solves `a x = b` by Gaussian elimination with partial pivoting.
@@ -263,6 +287,8 @@ mod tests {
             bias: 0.0,
             threshold: 0.5,
             weights: [("coverage".to_string(), 1.0)].into_iter().collect(),
+            answer_bias: 0.0,
+            answer: [("top".to_string(), 1.0)].into_iter().collect(),
         };
         let samples: Vec<Sample> = (1..=100)
             .map(|i| sample(&[(i as f32 / 100.0, true)]))

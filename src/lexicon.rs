@@ -186,6 +186,36 @@ pub const WORD_CONCEPTS: &[(&str, &str)] = &[
     ("critic", "condemn"), ("critics", "condemn"),
 ];
 
+/// Irregular past forms of common English verbs, to their base form, so that "who won?" meets
+/// "winning" and "who took the penalty?" meets "take".
+#[rustfmt::skip]
+pub const IRREGULAR: &[(&str, &str)] = &[
+    ("won", "win"), ("took", "take"), ("taken", "take"), ("went", "go"), ("gone", "go"),
+    ("got", "get"), ("gotten", "get"), ("gave", "give"), ("given", "give"), ("made", "make"),
+    ("came", "come"), ("saw", "see"), ("seen", "see"), ("told", "tell"), ("thought", "think"),
+    ("brought", "bring"), ("bought", "buy"), ("fought", "fight"), ("caught", "catch"),
+    ("held", "hold"), ("lost", "lose"), ("met", "meet"),
+    ("paid", "pay"), ("ran", "run"), ("sent", "send"), ("spent", "spend"), ("stood", "stand"),
+    ("struck", "strike"), ("taught", "teach"), ("wrote", "write"), ("written", "write"),
+    ("began", "begin"), ("begun", "begin"), ("broke", "break"), ("broken", "break"),
+    ("chose", "choose"), ("chosen", "choose"), ("drove", "drive"), ("driven", "drive"),
+    ("fell", "fall"), ("fallen", "fall"), ("flew", "fly"), ("flown", "fly"), ("grew", "grow"),
+    ("grown", "grow"), ("kept", "keep"), ("knew", "know"), ("known", "know"), ("rose", "rise"),
+    ("risen", "rise"), ("shot", "shoot"), ("sold", "sell"), ("spoke", "speak"),
+    ("spoken", "speak"), ("stole", "steal"), ("stolen", "steal"), ("threw", "throw"),
+    ("thrown", "throw"), ("understood", "understand"), ("wore", "wear"), ("worn", "wear"),
+    ("beaten", "beat"), ("built", "build"), ("burnt", "burn"), ("dealt", "deal"),
+    ("drew", "draw"), ("drawn", "draw"), ("ate", "eat"), ("eaten", "eat"), ("felt", "feel"),
+    ("found", "find"), ("forgot", "forget"), ("hid", "hide"), ("heard", "hear"),
+    ("laid", "lay"), ("lent", "lend"), ("meant", "mean"), ("rode", "ride"), ("sang", "sing"),
+    ("sank", "sink"), ("sat", "sit"), ("slept", "sleep"), ("swore", "swear"), ("swam", "swim"),
+    ("woke", "wake"), ("withdrew", "withdraw"), ("withdrawn", "withdraw"), ("undertook", "undertake"),
+    ("overtook", "overtake"), ("froze", "freeze"), ("frozen", "freeze"), ("shook", "shake"),
+    ("bent", "bend"), ("bled", "bleed"), ("fed", "feed"),
+    ("fled", "flee"), ("hung", "hang"), ("sped", "speed"), ("spun", "spin"), ("stuck", "stick"),
+    ("swept", "sweep"), ("wept", "weep"),
+];
+
 /// Verbs that introduce speech or a stance; a person right before one of them is the speaker of
 /// what follows.
 #[rustfmt::skip]

@@ -713,6 +713,7 @@ impl Index {
         let weights = tuning.weights.unwrap_or_else(Weights::builtin);
         let threshold = tuning.threshold.unwrap_or(weights.threshold);
         let features = self.features(&query, article, knowledge);
+        let (_, confidence) = score::confidence(&features, weights);
         let mut candidates: Vec<Candidate> = features
             .iter()
             .enumerate()
@@ -725,21 +726,19 @@ impl Index {
                 }
             })
             .collect();
-        candidates.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then(a.sentence.cmp(&b.sentence))
-        });
-        let best = candidates[0];
-        if best.confidence < threshold {
-            return abstain(query, best.confidence, Abstention::Unsupported);
+        candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.sentence.cmp(&b.sentence)));
+        if confidence < threshold {
+            return abstain(query, confidence, Abstention::Unsupported);
         }
         // Further citations: sentences nearly as likely to answer as the best one.
-        let kept: Vec<Candidate> = candidates
+        let cut = 0.75 * candidates[0].score;
+        let mut kept: Vec<Candidate> = candidates
             .into_iter()
             .take(tuning.max_citations.max(1))
-            .filter(|c| c.confidence >= threshold.max(0.75 * best.confidence))
+            .filter(|c| c.score >= cut)
             .collect();
+        kept[0].confidence = confidence;
+        let best = kept[0];
         Ranking {
             confidence: best.confidence,
             query,
@@ -798,6 +797,7 @@ impl Index {
                     coverage,
                     context,
                     unknown: weight.unknown_share(),
+                    missing: self.missing(query, si, facts),
                     people,
                     people_absent,
                     speaker: flag(query.people.iter().any(|p| facts.speakers.contains(p))),
@@ -878,6 +878,30 @@ impl Index {
             ((matched + through_context) / weight.total).min(1.0),
             (through_context / weight.total).min(1.0),
         )
+    }
+
+    /// The heaviest question part the sentence lacks, relative to the heaviest part.
+    fn missing(&self, query: &Query, si: usize, facts: &knowledge::Facts) -> f32 {
+        let mut heaviest: f32 = 0.0;
+        let mut missing: f32 = 0.0;
+        for &(t, idf) in &query.terms {
+            heaviest = heaviest.max(idf);
+            if !self.has_concept(si, t) {
+                missing = missing.max(idf);
+            }
+        }
+        for p in &query.people {
+            let w = QuestionWeight::person_weight(query, p);
+            heaviest = heaviest.max(w);
+            if !facts.people.contains(p) && !self.context_people[si].contains(p) {
+                missing = missing.max(w);
+            }
+        }
+        for w in &query.unknown_weights {
+            heaviest = heaviest.max(w * UNKNOWN_WEIGHT);
+            missing = missing.max(w * UNKNOWN_WEIGHT);
+        }
+        if heaviest > 0.0 { missing / heaviest } else { 0.0 }
     }
 
     /// Share of the question's people the sentence (or its context) names, and whether it

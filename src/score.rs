@@ -45,6 +45,10 @@ features! {
     context,
     /// Share of the question's weight in words the article never uses (same for every sentence).
     unknown,
+    /// The heaviest part of the question (a concept, a person, an unknown word) that neither
+    /// the sentence nor its context has, over the question's heaviest part: 1 when the most
+    /// specific thing asked about is missing.
+    missing,
     /// Share of the people the question names that the sentence names (or its context does).
     people,
     /// The question names people and the sentence names none of them.
@@ -93,6 +97,63 @@ pub struct Weights {
     pub threshold: f32,
     /// Weight per signal name; a missing name weighs 0.
     pub weights: std::collections::BTreeMap<String, f32>,
+    /// The answer model: bias and weights over [`ANSWER_NAMES`], the best sentence's signals.
+    #[serde(default)]
+    pub answer_bias: f32,
+    #[serde(default)]
+    pub answer: std::collections::BTreeMap<String, f32>,
+}
+
+/// The answer model's inputs: the best sentence's signals, then `top` (the log-odds of its
+/// ranking probability) and `margin` (how far ahead of the second it is, in probability).
+pub const ANSWER_NAMES: &[&str] = &[
+    "lexical", "lexical_rel", "coverage", "context", "unknown", "missing", "people",
+    "people_absent", "speaker", "type_asked", "type_present", "quote_match", "topic_missing",
+    "name_missing", "focus_missing", "subject_missing", "subject_leads", "definition", "intent",
+    "quotation", "semantic", "semantic_rel", "garble", "top", "margin",
+];
+
+/// The best sentence (by the ranking model) and the answer model's inputs for it.
+pub fn answer_signals(features: &[Features], w: &Weights) -> (usize, Vec<f32>) {
+    let mut probs: Vec<(usize, f32)> = features
+        .iter()
+        .map(|f| probability(f, w))
+        .enumerate()
+        .collect();
+    probs.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let Some(&(best, p)) = probs.first() else {
+        return (0, vec![0.0; ANSWER_NAMES.len()]);
+    };
+    let second = probs.get(1).map_or(0.0, |x| x.1);
+    let f = &features[best];
+    let by_name: std::collections::HashMap<&str, f32> =
+        Features::NAMES.iter().copied().zip(f.values()).collect();
+    let p = p.clamp(1e-6, 1.0 - 1e-6);
+    let x = ANSWER_NAMES
+        .iter()
+        .map(|n| match *n {
+            "top" => (p / (1.0 - p)).ln(),
+            "margin" => p - second,
+            n => by_name.get(n).copied().unwrap_or(0.0),
+        })
+        .collect();
+    (best, x)
+}
+
+/// The best sentence and the confidence that it answers the question: the answer model's
+/// probability (the ranking probability itself when no answer model was fitted).
+pub fn confidence(features: &[Features], w: &Weights) -> (usize, f32) {
+    let (best, x) = answer_signals(features, w);
+    if w.answer.is_empty() {
+        return (best, features.get(best).map_or(0.0, |f| probability(f, w)));
+    }
+    let z: f32 = w.answer_bias
+        + ANSWER_NAMES
+            .iter()
+            .zip(&x)
+            .map(|(n, v)| w.answer.get(*n).copied().unwrap_or(0.0) * v)
+            .sum::<f32>();
+    (best, sigmoid(z))
 }
 
 impl Weights {
@@ -115,11 +176,18 @@ impl Weights {
     /// Writes the weights as `src/weights.toml` holds them.
     pub fn to_toml(&self) -> String {
         let mut s = format!(
-            "# Fitted by `citebot fit`; do not edit by hand (see src/fit.rs).\nfitted_on = {:?}\nbias = {}\nthreshold = {}\n\n[weights]\n",
-            self.fitted_on, self.bias, self.threshold
+            "# Fitted by `citebot fit`; do not edit by hand (see src/fit.rs).\nfitted_on = {:?}\n# The ranking model's bias, the answer model's bias, and the confidence threshold.\nbias = {}\nanswer_bias = {}\nthreshold = {}\n\n# The ranking model: does this sentence answer the question?\n[weights]\n",
+            self.fitted_on, self.bias, self.answer_bias, self.threshold
         );
         for name in Features::NAMES {
             let w = self.weights.get(*name).copied().unwrap_or(0.0);
+            s.push_str(&format!("{name} = {w}\n"));
+        }
+        s.push_str(
+            "\n# The answer model: is the best sentence right? Its probability is the confidence.\n[answer]\n",
+        );
+        for name in ANSWER_NAMES {
+            let w = self.answer.get(*name).copied().unwrap_or(0.0);
             s.push_str(&format!("{name} = {w}\n"));
         }
         s
@@ -171,6 +239,8 @@ mod tests {
             bias: -1.0,
             threshold: 0.5,
             weights: [("lexical".to_string(), 2.0)].into_iter().collect(),
+            answer_bias: 0.0,
+            answer: Default::default(),
         };
         let f = Features {
             lexical: 0.5,
@@ -192,7 +262,9 @@ mod tests {
                 .all(|k| Features::NAMES.contains(&k.as_str()))
         );
         assert!((0.0..1.0).contains(&w.threshold));
+        assert!(w.answer.keys().all(|k| ANSWER_NAMES.contains(&k.as_str())));
         let round: Weights = toml::from_str(&w.to_toml()).unwrap();
         assert_eq!(round.vector(), w.vector());
+        assert_eq!(round.answer, w.answer);
     }
 }

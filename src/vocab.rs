@@ -79,6 +79,10 @@ impl Vocab {
             .iter()
             .find(|(w, _)| *w == word)
             .map_or(word, |(_, to)| *to);
+        let word = lexicon::IRREGULAR
+            .iter()
+            .find(|(w, _)| *w == word)
+            .map_or(word, |(_, to)| *to);
         let s = text::stem(word);
         match self.groups.get(&s) {
             Some(c) => c.clone(),
