@@ -6,7 +6,7 @@
 //! this repository) is embedded in the binary, so the bot works from any directory.
 //! Secrets are never read from here: the Discord token comes from the environment.
 
-use crate::matcher::Tuning;
+use crate::matcher::{Scorer, Tuning};
 use regex::Regex;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -274,7 +274,7 @@ const SETTINGS_KEYS: &[(&str, &[&str])] = &[
             "published",
         ],
     ),
-    ("answer", &["threshold", "max_citations"]),
+    ("answer", &["threshold", "max_citations", "scorer"]),
     (
         "discord",
         &[
@@ -374,6 +374,7 @@ struct RawArticle {
 struct RawAnswer {
     threshold: Option<f64>,
     max_citations: Option<i64>,
+    scorer: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -477,6 +478,17 @@ impl Config {
                 format!("{threshold} is not between 0 and 1"),
             );
         }
+        let scorer = match raw.answer.scorer.as_deref() {
+            None | Some("rules") => Scorer::Rules,
+            Some("fitted") => Scorer::Fitted,
+            Some(other) => {
+                problem(
+                    "answer.scorer",
+                    format!("{other:?} is not \"rules\" or \"fitted\""),
+                );
+                Scorer::Rules
+            }
+        };
         let max_citations = raw.answer.max_citations.unwrap_or(3);
         if !(1..=10).contains(&max_citations) {
             problem(
@@ -663,6 +675,7 @@ impl Config {
                 threshold: raw.answer.threshold.map(|t| t as f32),
                 max_citations: max_citations as usize,
                 weights: None,
+                scorer,
             },
             discord,
             operations,

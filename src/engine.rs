@@ -11,7 +11,7 @@ use crate::article::Article;
 use crate::article::SentenceId;
 use crate::config::{Config, ConfigError, Meta, Problem};
 use crate::knowledge::{self, Knowledge};
-use crate::matcher::{Abstention, Index, Intent, Kind};
+use crate::matcher::{Abstention, Index, Intent, Kind, Scorer};
 use crate::score::{self, Weights};
 use crate::vocab::Vocab;
 
@@ -459,6 +459,16 @@ impl Engine {
         out.push_str(&format!("intents: {intents:?}\n"));
         if let Some(why) = self.index.precheck(&q, &self.knowledge) {
             out.push_str(&format!("decided before scoring: {why:?}\n"));
+            return out;
+        }
+        if self.index.tuning().scorer == Scorer::Rules {
+            for c in self.index.scores(&q, &self.article, &self.knowledge) {
+                let s = &self.article.sentences[c.sentence];
+                out.push_str(&format!(
+                    "{} score {:.2} confidence {:.2}: {}\n",
+                    s.id, c.score, c.confidence, s.text
+                ));
+            }
             return out;
         }
         let weights = self.index.tuning().weights.unwrap_or_else(Weights::builtin);

@@ -138,8 +138,8 @@ fn logistic(rows: &[(Vec<f64>, f64)]) -> (Vec<f64>, f64) {
                     continue;
                 }
                 grad[i] += (p - y) * xi;
-                for j in 0..d {
-                    hess[i][j] += r * xi * xb(j);
+                for (j, h) in hess[i].iter_mut().enumerate() {
+                    *h += r * xi * xb(j);
                 }
             }
         }
@@ -206,8 +206,9 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
         for r in c + 1..n {
             let f = a[r][c] / pivot;
             if f != 0.0 {
-                for k in c..n {
-                    a[r][k] -= f * a[c][k];
+                let pivot_row = a[c].clone();
+                for (x, p) in a[r][c..].iter_mut().zip(&pivot_row[c..]) {
+                    *x -= f * p;
                 }
                 b[r] -= f * b[c];
             }

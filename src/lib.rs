@@ -15,6 +15,8 @@
 //! The modules in reading order, each owning one thing:
 //!
 //! - [`text`]: characters to comparable words — tokens, stems, edit distance.
+//! - [`embed`]: the sentence-embedding model (all-MiniLM-L6-v2, weights compiled in from
+//!   `model/`): text to a unit vector of its meaning.
 //! - [`lexicon`]: general English word knowledge as data (stop words, slang, synonyms, titles,
 //!   countries, number and time words). Nothing about any particular article.
 //! - [`vocab`]: the lexicon plus the curated synonyms compiled into lookup tables; text to
@@ -23,6 +25,8 @@
 //!   stable numbers.
 //! - [`knowledge`]: what is extracted automatically from the article — people with titles and
 //!   aliases, quotations with speakers, figures, times and places per sentence.
+//! - [`score`]: the named signals of a (question, sentence) pair and the one fitted function
+//!   that combines them into a probability; the weights live in `src/weights.toml`.
 //! - [`matcher`]: the intent matcher — question to ranked sentences with a confidence, or
 //!   abstention.
 //! - [`answer`]: a ranked sentence to an answer — short span, citation, confidence level — and
@@ -34,6 +38,8 @@
 //!   `Engine::ask`; the bounded memory of contexts per person and channel, of answers given
 //!   (for replies and votes).
 //! - [`eval`]: scoring the engine on a question file.
+//! - [`fit`]: fitting the scoring weights on labelled question sets, and leave-one-set-out
+//!   figures.
 //! - [`review`]: the unanswered-question and feedback logs grouped into a question file for the
 //!   admin to label.
 //! - [`ops`]: running the service — metrics, health, the HTTP endpoint for them, the

@@ -439,15 +439,22 @@ fn load_config(args: &Args) -> Result<Config, String> {
         None => Config::builtin(),
     };
     if let Some(file) = &args.article {
-        let text =
+        let bytes =
             std::fs::read(file).map_err(|e| format!("{}: cannot read it: {e}", file.display()))?;
-        config = config.with_article(
-            &file.display().to_string(),
-            String::from_utf8_lossy(&text).into_owned(),
-            args.title.clone(),
-        );
+        let text = article_text(bytes)
+            .map_err(|why| format!("{}: not a plain-text article: {why}", file.display()))?;
+        config = config.with_article(&file.display().to_string(), text, args.title.clone());
     }
     Ok(config)
+}
+
+/// The text of an article file: UTF-8 text without NUL bytes (a binary file or another
+/// encoding would be cited as garbage).
+fn article_text(bytes: Vec<u8>) -> Result<String, &'static str> {
+    if bytes.contains(&0) {
+        return Err("it holds NUL bytes (a binary file?)");
+    }
+    String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text")
 }
 
 fn build(config: &Config) -> Result<Engine, String> {
@@ -466,8 +473,14 @@ fn with_engine(args: &Args, f: impl FnOnce(&Engine) -> ExitCode) -> ExitCode {
 
 fn ask(engine: &Engine, args: &Args) -> ExitCode {
     let meta = engine.meta();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    if args.positional.is_empty() && !args.json {
+        eprintln!(
+            "citebot: ask needs a question (or --json to read questions from standard input)\n\n{USAGE}"
+        );
+        return ExitCode::from(2);
+    }
+    // Buffered: one write per buffer, not per answer; flushed before returning.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut emit = |question: &str| {
         let a = engine.ask(question);
         let line = if args.json {
@@ -475,12 +488,11 @@ fn ask(engine: &Engine, args: &Args) -> ExitCode {
         } else {
             answer::render_text(&a, &meta.title, meta.link.as_deref())
         };
-        out.write_all(line.as_bytes())
-            .and_then(|()| out.flush())
-            .is_ok()
+        out.write_all(line.as_bytes()).is_ok()
     };
     if !args.positional.is_empty() {
         emit(&args.positional.join(" "));
+        _ = out.flush();
         return ExitCode::SUCCESS;
     }
     // Questions from standard input, one per line; invalid UTF-8 is replaced, not fatal.
@@ -492,6 +504,7 @@ fn ask(engine: &Engine, args: &Args) -> ExitCode {
             break; // stdout closed (e.g. piped into `head`)
         }
     }
+    _ = out.flush();
     ExitCode::SUCCESS
 }
 
@@ -775,6 +788,8 @@ fn run_fit(args: &Args) -> ExitCode {
             let weights = citebot::fit::fit(&train, "fold");
             let mut config = set.config.clone();
             config.tuning.weights = Some(Box::leak(Box::new(weights.clone())));
+            config.tuning.scorer = citebot::matcher::Scorer::Fitted;
+            config.tuning.threshold = None;
             let engine = Engine::new(&config).expect("built once already");
             let r = eval::run(&engine, &set.cases);
             println!(

@@ -7,10 +7,16 @@
 //! 2. decide its kind (who, when, how much, quote, ...), the people it names (through aliases
 //!    and roles), and its content concepts (stems shared by synonym groups) — words the article
 //!    never uses are kept aside as unknown;
-//! 3. score every sentence: BM25 over concepts, plus people (as mentioned or as speakers),
-//!    plus the answer type the kind asks for, plus the curated intents whose pattern matches;
-//! 4. confidence is how much of the question the best sentence accounts for, lowered when the
-//!    sentence lacks what the kind asks for; below the threshold the matcher abstains.
+//! 3. score every sentence, by one of two scorers ([`Scorer`]):
+//!    - rules: BM25 over concepts, plus people (as mentioned or as speakers), plus the answer
+//!      type the kind asks for, plus the curated intents whose pattern matches; confidence is
+//!      how much of the question the best sentence accounts for, lowered when the sentence
+//!      lacks what the kind asks for;
+//!    - fitted: the same evidence as named signals ([`Index::features`], one small function
+//!      each) plus the meaning of question and sentence from the embedding model, combined by
+//!      the fitted weights of [`crate::score`]; confidence is the fitted probability that the
+//!      best sentence answers the question;
+//! 4. below the threshold the matcher abstains.
 //!
 //! The matcher never produces text; it only picks sentences. No I/O, no allocation-heavy work
 //! beyond the question itself.
@@ -52,6 +58,20 @@ pub struct Intent {
     pub sentence: usize,
 }
 
+/// The confidence below which the rules scorer abstains unless configured otherwise.
+pub const RULES_THRESHOLD: f32 = 0.5;
+
+/// How sentences are scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scorer {
+    /// The hand-set rules: tuned on the built-in article's question sets; best there.
+    #[default]
+    Rules,
+    /// The named signals, the sentence-embedding model and the fitted weights of
+    /// `src/weights.toml`; measured leave-one-article-out, better on articles nobody tuned for.
+    Fitted,
+}
+
 /// Settings of the matcher.
 #[derive(Debug, Clone, Copy)]
 pub struct Tuning {
@@ -61,6 +81,7 @@ pub struct Tuning {
     pub max_citations: usize,
     /// The scoring weights; `None` takes the fitted ones shipped with citebot.
     pub weights: Option<&'static Weights>,
+    pub scorer: Scorer,
 }
 
 impl Default for Tuning {
@@ -69,6 +90,7 @@ impl Default for Tuning {
             threshold: None,
             max_citations: 3,
             weights: None,
+            scorer: Scorer::Rules,
         }
     }
 }
@@ -93,8 +115,11 @@ pub struct Index {
     context_people: Vec<Vec<usize>>,
     lengths: Vec<f32>,
     avg_len: f32,
-    /// Per sentence: its embedding (meaning), by the sentence-embedding model.
-    embeddings: Vec<embed::Embedding>,
+    /// Per sentence: its embedding (meaning), by the sentence-embedding model; computed the
+    /// first time the fitted scorer needs it, so the rules scorer never pays for it.
+    embeddings: std::sync::OnceLock<Vec<embed::Embedding>>,
+    /// The sentences' texts, for computing `embeddings`.
+    texts: Vec<String>,
     /// Surface words of the article and of the aliases, for typo correction, by first letter.
     spellings: HashMap<char, Vec<String>>,
     known: HashSet<String>,
@@ -423,11 +448,8 @@ impl Index {
             context_people,
             lengths,
             avg_len,
-            embeddings: article
-                .sentences
-                .iter()
-                .map(|s| embed::model().embed(&s.text))
-                .collect(),
+            embeddings: std::sync::OnceLock::new(),
+            texts: article.sentences.iter().map(|s| s.text.clone()).collect(),
             spellings,
             known,
             intents: compiled,
@@ -461,7 +483,7 @@ impl Index {
         let tuning = Tuning {
             threshold: Some(0.0),
             max_citations: article.sentences.len(),
-            weights: self.tuning.weights,
+            ..self.tuning
         };
         let mut r = self.rank_with(query.clone(), article, knowledge, tuning);
         r.candidates.truncate(5);
@@ -710,6 +732,9 @@ impl Index {
         if let Some(why) = self.precheck(&query, knowledge) {
             return abstain(query, 0.0, why);
         }
+        if tuning.scorer == Scorer::Rules {
+            return self.rank_rules(query, article, knowledge, tuning);
+        }
         let weights = tuning.weights.unwrap_or_else(Weights::builtin);
         let threshold = tuning.threshold.unwrap_or(weights.threshold);
         let features = self.features(&query, article, knowledge);
@@ -726,7 +751,11 @@ impl Index {
                 }
             })
             .collect();
-        candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.sentence.cmp(&b.sentence)));
+        candidates.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.sentence.cmp(&b.sentence))
+        });
         if confidence < threshold {
             return abstain(query, confidence, Abstention::Unsupported);
         }
@@ -739,6 +768,350 @@ impl Index {
             .collect();
         kept[0].confidence = confidence;
         let best = kept[0];
+        Ranking {
+            confidence: best.confidence,
+            query,
+            abstention: None,
+            candidates: kept,
+        }
+    }
+
+    /// The hand-set rules this matcher started with: BM25 plus answer-type, people and
+    /// intent adjustments, and a confidence that is the share of the question the sentence
+    /// accounts for.
+    fn rank_rules(
+        &self,
+        query: Query,
+        article: &Article,
+        knowledge: &Knowledge,
+        tuning: Tuning,
+    ) -> Ranking {
+        let abstain = |query: Query, confidence: f32, why: Abstention| Ranking {
+            query,
+            abstention: Some(why),
+            candidates: Vec::new(),
+            confidence,
+        };
+        if article.sentences.is_empty() {
+            return abstain(query, 0.0, Abstention::Unsupported);
+        }
+        if query.kind == Kind::About {
+            let c = Candidate {
+                sentence: 0,
+                score: 1.0,
+                confidence: 0.9,
+            };
+            return Ranking {
+                query,
+                abstention: None,
+                candidates: vec![c],
+                confidence: 0.9,
+            };
+        }
+        if let Some(why) = self.precheck(&query, knowledge) {
+            return abstain(query, 0.0, why);
+        }
+        let threshold = tuning.threshold.unwrap_or(RULES_THRESHOLD);
+
+        // The concept of a known focus word ("the date of ..."), which the answer must contain.
+        let focus = query.focus.as_ref().and_then(|(_, c)| *c);
+        let unknown_total: f32 = query.unknown_weights.iter().sum::<f32>() * UNKNOWN_WEIGHT;
+        // In "What did Trump say about Putin?" only the first person is the speaker; the
+        // others are what they spoke about and weigh less.
+        let person_weight = |p: &usize| {
+            let first = query.people.first() == Some(p);
+            if first || !matches!(query.kind, Kind::Quote | Kind::WhoSaid) {
+                PERSON_WEIGHT
+            } else {
+                2.0
+            }
+        };
+        let total: f32 = query.terms.iter().map(|(_, w)| w).sum::<f32>()
+            + unknown_total
+            + query.people.iter().map(person_weight).sum::<f32>();
+
+        let definitional = query.terms.len() <= 2
+            && (["what is ", "what are ", "who is ", "who are "]
+                .iter()
+                .any(|p| query.normalized.starts_with(p))
+                || (query.normalized.starts_with("what ")
+                    && query.normalized.split(' ').count() <= 3));
+        let mut candidates: Vec<Candidate> = Vec::with_capacity(article.sentences.len());
+        for si in 0..article.sentences.len() {
+            let facts = &knowledge.facts[si];
+            let mut score = 0.0;
+            let mut matched = 0.0;
+            let len_norm = 1.0 - B + B * self.lengths[si] / self.avg_len;
+            for &(t, idf) in &query.terms {
+                if let Some(&(_, tf)) = self.terms[si].iter().find(|(c, _)| *c == t) {
+                    score += idf * tf * (K1 + 1.0) / (tf + K1 * len_norm);
+                    matched += idf;
+                }
+            }
+            // Context: an anaphoric sentence ("It remains unclear whether any of these
+            // proposals...") also stands for the words of the sentence before it.
+            for &(t, idf) in &query.terms {
+                if !self.terms[si].iter().any(|(c, _)| *c == t)
+                    && self.context[si].iter().any(|(c, _)| *c == t)
+                {
+                    score += 0.3 * idf;
+                    matched += 0.5 * idf;
+                }
+            }
+            // People: each one the sentence names counts; a sentence naming none of them is
+            // about someone else.
+            let mut factor = 1.0;
+            let mut kind_factor_people: f32 = 1.0;
+            let named = query
+                .people
+                .iter()
+                .filter(|p| facts.people.contains(p))
+                .count();
+            let in_context = query
+                .people
+                .iter()
+                .filter(|p| !facts.people.contains(p) && self.context_people[si].contains(p))
+                .count();
+            if !query.people.is_empty() {
+                if named == 0 && in_context == 0 {
+                    factor = 0.4;
+                }
+                // "What is Zelensky's opinion of Macron?": a sentence with only one of them
+                // does not relate the two.
+                if query.people.len() > 1
+                    && named + in_context < query.people.len()
+                    && !matches!(query.kind, Kind::Quote | Kind::WhoSaid)
+                {
+                    kind_factor_people = 0.8;
+                }
+                matched += 0.5 * PERSON_WEIGHT * in_context as f32;
+                score += 0.5 * PERSON_WEIGHT * in_context as f32;
+                let w: f32 = query
+                    .people
+                    .iter()
+                    .filter(|p| facts.people.contains(p))
+                    .map(person_weight)
+                    .sum();
+                matched += w;
+                score += w;
+                if query.kind != Kind::Who
+                    && query.people.iter().any(|p| facts.speakers.contains(p))
+                {
+                    score += 0.5;
+                }
+            }
+            let mut kind_factor: f32 = kind_factor_people;
+            match query.kind {
+                Kind::HowMany => {
+                    if !facts.has_number {
+                        kind_factor = 0.45;
+                    } else if let Some(unit) = &query.unit
+                        && !self.counts(si, unit)
+                    {
+                        // "How many people ...": a figure that counts something else.
+                        kind_factor = 0.6;
+                    } else if query.normalized.starts_with("how big")
+                        || query.normalized.starts_with("how large")
+                    {
+                        // "How big is the army?": a figure of something the question names.
+                        let counted = &self.counted[si].0;
+                        if query.terms.iter().any(|(t, _)| counted.contains(t)) {
+                            score += 1.0;
+                        } else {
+                            kind_factor = 0.45;
+                        }
+                    } else {
+                        score += 1.0;
+                    }
+                }
+                Kind::When => {
+                    // "When will ...?" is not answered by a past date.
+                    let future = query.normalized.contains(" will ")
+                        || query.normalized.contains("going to")
+                        || query.normalized.contains(" next ");
+                    if facts.has_time
+                        && (!future || facts.has_open_time)
+                        && (!query.calendar || facts.has_calendar)
+                    {
+                        score += 1.0;
+                    } else {
+                        kind_factor = 0.45;
+                    }
+                }
+                Kind::Where => {
+                    // "Where will ... be held?" is not answered by where something was.
+                    let future = query.normalized.contains(" will ");
+                    if facts.has_place && (!future || facts.future) {
+                        score += 1.5;
+                    } else {
+                        kind_factor = 0.45;
+                    }
+                }
+                Kind::Why if facts.has_reason => score += 1.0,
+                Kind::Who => {
+                    // "Who is the French president?", "Who is Pete Hegseth?": the sentence
+                    // that gives the person's title.
+                    let identity = query.by_role || query.terms.is_empty();
+                    if identity
+                        && query.people.iter().any(|&p| {
+                            let described = knowledge.people[p].described();
+                            article.sentences[si].text.contains(&described)
+                        })
+                    {
+                        score += 1.5;
+                    }
+                    // "Who is the NATO chief?": a role no person of the article holds.
+                    if query.people.is_empty()
+                        && ["who is ", "who was "]
+                            .iter()
+                            .any(|p| query.normalized.starts_with(p))
+                        && !query.normalized.split(' ').any(|w| w.ends_with("ing"))
+                    {
+                        kind_factor = 0.5;
+                    }
+                    // "Who did Trump talk to?": someone other than the people asked about.
+                    if !identity && facts.people.iter().any(|p| !query.people.contains(p)) {
+                        score += 0.8;
+                    }
+                }
+                Kind::Quote | Kind::WhoSaid => {
+                    let by_person = query
+                        .people
+                        .first()
+                        .is_some_and(|p| facts.speakers.contains(p));
+                    let quoted = !facts.quotes.is_empty();
+                    // The person asked about speaks here (quoted or reported); a direct
+                    // quotation is a little better. Without a person, a quotation only helps
+                    // who-said questions and bare "give me a quote" requests.
+                    if by_person {
+                        score += if quoted { 1.25 } else { 1.0 };
+                    } else if quoted && query.terms.is_empty() {
+                        // "Give me a quote": a full quotation rather than a single word.
+                        let words = facts
+                            .quotes
+                            .iter()
+                            .map(|&q| knowledge.quotes[q].text.split_whitespace().count())
+                            .max()
+                            .unwrap_or(0);
+                        score += 1.0 + 0.05 * words.min(20) as f32;
+                    } else if quoted && query.kind == Kind::WhoSaid {
+                        score += 0.5;
+                    } else if query.people.is_empty() && query.terms.is_empty() {
+                        kind_factor = 0.0;
+                    }
+                    // "What did Trump say about NATO?": the person must speak here, and the
+                    // sentence must be about what was asked (the topic words and any other
+                    // person named), not just quote the person on something else.
+                    if query.kind == Kind::Quote {
+                        if !query.people.is_empty() && !by_person {
+                            kind_factor *= 0.5;
+                        }
+                        // The topic: the words other than the speaker ("the Kremlin").
+                        let (mut topic_total, mut topic_matched) = (0.0, 0.0);
+                        for &(t, w) in &query.terms {
+                            if Some(t) == query.subject {
+                                continue;
+                            }
+                            topic_total += w;
+                            if self.terms[si].iter().any(|(c, _)| *c == t) {
+                                topic_matched += w;
+                            }
+                        }
+                        if topic_total > 0.0 && topic_matched < 0.5 * topic_total {
+                            kind_factor *= 0.5;
+                        }
+                    }
+                }
+                _ => {}
+            }
+            // A name the question gives (Crimea, Kremlin) and the sentence lacks: it is about
+            // something else.
+            if !query.by_role
+                && query.names.iter().any(|n| {
+                    !self.terms[si].iter().any(|(c, _)| c == n)
+                        && !self.context[si].iter().any(|(c, _)| c == n)
+                })
+            {
+                kind_factor *= 0.7;
+            }
+            if let Some(f) = focus
+                && !self.terms[si].iter().any(|(c, _)| *c == f)
+            {
+                kind_factor *= 0.6;
+            }
+            if let Some(s) = query.subject {
+                if !self.terms[si].iter().any(|(c, _)| *c == s)
+                    && !self.context[si].iter().any(|(c, _)| *c == s)
+                {
+                    kind_factor *= 0.8;
+                } else if self.leads[si].contains(&s) {
+                    // "What does Russia say about NATO?": Russia is what the sentence is about.
+                    score += 0.5;
+                }
+            }
+            // "What is the MSC?": the sentence that introduces a term defines it.
+            if definitional {
+                for &(t, idf) in &query.terms {
+                    if self.first_use.get(t as usize) == Some(&si) {
+                        score += 0.4 * idf;
+                    }
+                }
+            }
+            // A sentence that is mostly a quotation is someone's words, not the article's
+            // account: for a factual question about no one in particular, it ranks a little lower.
+            if !facts.quotes.is_empty()
+                && query.people.is_empty()
+                && !matches!(query.kind, Kind::Quote | Kind::WhoSaid)
+            {
+                score *= 0.9;
+            }
+            let mut coverage = if total > 0.0 { matched / total } else { 0.0 };
+            for &i in &query.intents {
+                if self.intents[i].sentence == si {
+                    score += 4.0;
+                    // A curated intent vouches for the sentence unless much of the question is
+                    // about things the article never mentions.
+                    if unknown_total < 0.5 * total || total == 0.0 {
+                        coverage = coverage.max(0.85);
+                        kind_factor = 1.0;
+                    }
+                }
+            }
+            // A quote request with nothing else to go on: any quotation answers it.
+            if total == 0.0 && matches!(query.kind, Kind::Quote) && !facts.quotes.is_empty() {
+                coverage = 0.7;
+            }
+            candidates.push(Candidate {
+                sentence: si,
+                score: score * factor * kind_factor.max(0.3),
+                // The people factor ranks but does not lower confidence: "the president" in a
+                // sentence may well be the person asked about.
+                confidence: (coverage * kind_factor).min(1.0),
+            });
+        }
+        candidates.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(b.confidence.total_cmp(&a.confidence))
+                .then(a.sentence.cmp(&b.sentence))
+        });
+        // The best-scoring sentence among those that account for enough of the question.
+        let Some(best) = candidates
+            .iter()
+            .copied()
+            .find(|c| c.confidence >= threshold && (c.score > 0.0 || total == 0.0))
+        else {
+            let confidence = candidates.iter().map(|c| c.confidence).fold(0.0, f32::max);
+            return abstain(query, confidence, Abstention::Unsupported);
+        };
+        candidates.retain(|c| c.sentence != best.sentence);
+        candidates.insert(0, best);
+        let cut = best.score * 0.75;
+        let kept: Vec<Candidate> = candidates
+            .into_iter()
+            .take(tuning.max_citations.max(1))
+            .filter(|c| c.score >= cut && c.confidence >= threshold * 0.8)
+            .collect();
         Ranking {
             confidence: best.confidence,
             query,
@@ -839,11 +1212,11 @@ impl Index {
 
     /// Cosine of the question with every sentence, by the sentence-embedding model.
     fn semantic(&self, query: &Query) -> Vec<f32> {
-        if self.embeddings.is_empty() {
-            return Vec::new();
-        }
+        let sentences = self
+            .embeddings
+            .get_or_init(|| self.texts.iter().map(|t| embed::model().embed(t)).collect());
         let q = embed::model().embed(&query.normalized);
-        self.embeddings.iter().map(|e| embed::dot(&q, e)).collect()
+        sentences.iter().map(|e| embed::dot(&q, e)).collect()
     }
 
     /// How much of the question's weight the sentence accounts for, and how much of that
@@ -901,7 +1274,11 @@ impl Index {
             heaviest = heaviest.max(w * UNKNOWN_WEIGHT);
             missing = missing.max(w * UNKNOWN_WEIGHT);
         }
-        if heaviest > 0.0 { missing / heaviest } else { 0.0 }
+        if heaviest > 0.0 {
+            missing / heaviest
+        } else {
+            0.0
+        }
     }
 
     /// Share of the question's people the sentence (or its context) names, and whether it

@@ -107,10 +107,31 @@ pub struct Weights {
 /// The answer model's inputs: the best sentence's signals, then `top` (the log-odds of its
 /// ranking probability) and `margin` (how far ahead of the second it is, in probability).
 pub const ANSWER_NAMES: &[&str] = &[
-    "lexical", "lexical_rel", "coverage", "context", "unknown", "missing", "people",
-    "people_absent", "speaker", "type_asked", "type_present", "quote_match", "topic_missing",
-    "name_missing", "focus_missing", "subject_missing", "subject_leads", "definition", "intent",
-    "quotation", "semantic", "semantic_rel", "garble", "top", "margin",
+    "lexical",
+    "lexical_rel",
+    "coverage",
+    "context",
+    "unknown",
+    "missing",
+    "people",
+    "people_absent",
+    "speaker",
+    "type_asked",
+    "type_present",
+    "quote_match",
+    "topic_missing",
+    "name_missing",
+    "focus_missing",
+    "subject_missing",
+    "subject_leads",
+    "definition",
+    "intent",
+    "quotation",
+    "semantic",
+    "semantic_rel",
+    "garble",
+    "top",
+    "margin",
 ];
 
 /// The best sentence (by the ranking model) and the answer model's inputs for it.

@@ -187,3 +187,25 @@ fn usage_errors_exit_with_code_2() {
     assert_eq!(citebot(&["eval"], b"").status.code(), Some(2));
     assert!(citebot(&["--help"], b"").status.success());
 }
+
+#[test]
+fn ask_without_a_question_is_a_usage_error() {
+    let o = citebot(&["ask"], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("ask needs a question"));
+}
+
+#[test]
+fn a_binary_article_is_refused_with_a_clear_error() {
+    let dir = std::env::temp_dir().join(format!("citebot-binary-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("article.bin");
+    std::fs::write(&file, b"\x7fELF\x02\x01\x01\x00\x00\x00 some bytes\xff\xfe").unwrap();
+    let o = citebot(&["ask", "--article", file.to_str().unwrap(), "hi"], b"");
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("not a plain-text article"), "{err}");
+    std::fs::write(&file, b"Caf\xe9 au lait. Latin-1 text.\n").unwrap();
+    let o = citebot(&["ask", "--article", file.to_str().unwrap(), "hi"], b"");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not UTF-8 text"));
+}

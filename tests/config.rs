@@ -45,7 +45,7 @@ fn broken_configurations_give_exact_messages() {
             "unknown keys, all reported at once",
             settings("colour = \"red\"\n[answer]\nthreshhold = 0.4\n[extra]\n"),
             &[("a.txt", ARTICLE)],
-            "citebot.toml: answer.threshhold: unknown key (expected one of: threshold, max_citations)\ncitebot.toml: article.colour: unknown key (expected one of: file, knowledge, title, link, publisher, published)\ncitebot.toml: extra: unknown key (expected one of: article, answer, discord, http, logging, unanswered, conversation, feedback)",
+            "citebot.toml: answer.threshhold: unknown key (expected one of: threshold, max_citations, scorer)\ncitebot.toml: article.colour: unknown key (expected one of: file, knowledge, title, link, publisher, published)\ncitebot.toml: extra: unknown key (expected one of: article, answer, discord, http, logging, unanswered, conversation, feedback)",
         ),
         (
             "not TOML",
