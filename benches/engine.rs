@@ -1,6 +1,8 @@
-//! Engine benchmarks: answering one question, and loading the article and building the index.
-//! Run with `cargo bench`; the figures for this machine are in README.md.
+//! Engine benchmarks: answering one question with each scorer, embedding one question, and
+//! loading the article and building the index. Run with `cargo bench --bench engine`; the
+//! figures for this machine are in README.md.
 
+use citebot::matcher::Scorer;
 use citebot::{Config, Engine};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -31,6 +33,27 @@ fn bench(c: &mut Criterion) {
     }
     c.bench_function("load article and build index", |b| {
         b.iter(|| black_box(Engine::new(black_box(&config)).expect("valid")))
+    });
+
+    // The fitted scorer runs the embedding model on every new question: vary the question so
+    // the embedding cache does not answer it.
+    let mut fitted = config.clone();
+    fitted.tuning.scorer = Scorer::Fitted;
+    fitted.tuning.threshold = None;
+    let engine = Engine::new(&fitted).expect("valid");
+    let mut n = 0u64;
+    c.bench_function("ask, fitted scorer (one new question, mixed set)", |b| {
+        b.iter(|| {
+            n += 1;
+            let q = format!("{} {n}", QUESTIONS[n as usize % QUESTIONS.len()]);
+            black_box(engine.ask(black_box(&q)))
+        })
+    });
+    let model = citebot::embed::model();
+    c.bench_function("embed one question (12 word pieces)", |b| {
+        let ids = model.tokenize("How much of Ukraine does Russia control right now?");
+        assert_eq!(ids.len(), 12);
+        b.iter(|| black_box(model.embed_ids(black_box(&ids))))
     });
 }
 
