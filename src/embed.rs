@@ -473,7 +473,7 @@ impl Linear {
 fn dot2x4(w: &[f32], x: &[f32]) -> [[f32; 4]; 2] {
     let n = w.len() / 2;
     #[cfg(target_arch = "x86_64")]
-    if has_fma() && n % 8 == 0 && x.len() >= 4 * n {
+    if has_fma() && n.is_multiple_of(8) && x.len() >= 4 * n {
         // SAFETY: the processor supports AVX2 and FMA, `n` is a multiple of 8, `w` holds two
         // rows and `x` four rows of `n` floats.
         return unsafe { dot2x4_fma(w, x) };
@@ -499,10 +499,11 @@ unsafe fn dot2x4_fma(w: &[f32], x: &[f32]) -> [[f32; 4]; 2] {
         while j + 8 <= n {
             let w0 = _mm256_loadu_ps(pw.add(j));
             let w1 = _mm256_loadu_ps(pw.add(n + j));
-            for t in 0..4 {
+            let [a0, a1] = &mut acc;
+            for (t, (s0, s1)) in a0.iter_mut().zip(a1.iter_mut()).enumerate() {
                 let xv = _mm256_loadu_ps(px.add(t * n + j));
-                acc[0][t] = _mm256_fmadd_ps(w0, xv, acc[0][t]);
-                acc[1][t] = _mm256_fmadd_ps(w1, xv, acc[1][t]);
+                *s0 = _mm256_fmadd_ps(w0, xv, *s0);
+                *s1 = _mm256_fmadd_ps(w1, xv, *s1);
             }
             j += 8;
         }
