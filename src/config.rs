@@ -80,6 +80,8 @@ pub struct Curated {
     /// The file it came from, for error messages.
     pub file: String,
     pub synonyms: Vec<Vec<String>>,
+    /// Expressions of several words read as one word ("land swap" -> "landswap").
+    pub phrases: Vec<(String, String)>,
     pub aliases: Vec<(String, Vec<String>)>,
     pub intents: Vec<CuratedIntent>,
     pub suggestions: Vec<String>,
@@ -382,6 +384,8 @@ struct RawAnswer {
 struct RawCurated {
     #[serde(default)]
     synonyms: Vec<Vec<String>>,
+    #[serde(default)]
+    phrases: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     aliases: std::collections::BTreeMap<String, Vec<String>>,
     #[serde(default)]
@@ -724,6 +728,14 @@ impl Curated {
                 );
             }
         }
+        for (from, to) in &raw.phrases {
+            if from.split_whitespace().count() < 2 || to.trim().is_empty() {
+                problem(
+                    format!("phrases.{from:?}"),
+                    "a phrase is several words read as one word".into(),
+                );
+            }
+        }
         let mut intents = Vec::new();
         for (i, intent) in raw.intent.iter().enumerate() {
             let item = format!("intent {:?}", intent.name);
@@ -761,6 +773,11 @@ impl Curated {
                 .synonyms
                 .into_iter()
                 .map(|g| g.into_iter().map(|w| w.to_lowercase()).collect())
+                .collect(),
+            phrases: raw
+                .phrases
+                .into_iter()
+                .map(|(a, b)| (a.to_lowercase(), b.to_lowercase()))
                 .collect(),
             aliases: raw.aliases.into_iter().collect(),
             intents,

@@ -66,7 +66,7 @@ impl Engine {
                 "has no sentences to cite (expected plain text, one paragraph per line)",
             ));
         }
-        let vocab = Vocab::new(&curated.synonyms);
+        let vocab = Vocab::new(&curated.synonyms, &curated.phrases);
         let knowledge = match knowledge::extract(&article, &vocab, &curated.aliases) {
             Ok(k) => k,
             Err(errors) => {

@@ -719,7 +719,7 @@ mod tests {
 
     fn check(article: &str, expect: expect_test::Expect) {
         let article = Article::parse(article);
-        let vocab = Vocab::new(&[]);
+        let vocab = Vocab::new(&[], &[]);
         let k = extract(&article, &vocab, &[]).expect("no curated aliases");
         expect.assert_eq(&describe(&k, &article));
     }
@@ -767,7 +767,7 @@ mod tests {
         let article = Article::parse(
             "Ukraine’s President Volodymyr Zelensky spoke. A pro-Russian Ukrainian president was ousted in 2014.\n",
         );
-        let vocab = Vocab::new(&[]);
+        let vocab = Vocab::new(&[], &[]);
         let k = extract(&article, &vocab, &[]).unwrap();
         assert_eq!(k.facts[0].people, [0]);
         assert!(k.facts[1].people.is_empty());

@@ -29,7 +29,7 @@ pub struct Vocab {
 impl Vocab {
     /// Builds the vocabulary from the general lexicon plus `extra` synonym groups (each group's
     /// words are made to share one concept; a group that touches a built-in group joins it).
-    pub fn new(extra: &[Vec<String>]) -> Vocab {
+    pub fn new(extra: &[Vec<String>], extra_phrases: &[(String, String)]) -> Vocab {
         let mut groups = HashMap::new();
         for group in lexicon::SYNONYMS {
             let canon = text::stem(group[0]);
@@ -57,6 +57,7 @@ impl Vocab {
             phrases: lexicon::PHRASES
                 .iter()
                 .map(|(a, b)| (a.to_string(), b.to_string()))
+                .chain(extra_phrases.iter().cloned())
                 .collect(),
             groups,
         }
@@ -168,7 +169,7 @@ mod tests {
 
     #[test]
     fn slang_and_phrases_are_normalised() {
-        let v = Vocab::new(&[]);
+        let v = Vocab::new(&[], &[("land swap".into(), "landswap".into())]);
         assert_eq!(
             texts(v.question_words("wat did the VP say abt the land swap")),
             [
@@ -191,7 +192,7 @@ mod tests {
 
     #[test]
     fn synonyms_share_a_concept_and_extra_groups_join_them() {
-        let v = Vocab::new(&[vec!["capital".into(), "kyiv".into()]]);
+        let v = Vocab::new(&[vec!["capital".into(), "kyiv".into()]], &[]);
         assert_eq!(v.concept("land"), v.concept("territory"));
         assert_eq!(v.concept("joining"), v.concept("membership"));
         assert_eq!(v.concept("capital"), v.concept("kyiv"));
