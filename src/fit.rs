@@ -79,6 +79,58 @@ pub fn samples(engine: &Engine, cases: &[Case]) -> Vec<Sample> {
 /// over every (question, sentence) pair, then the answer model over each question's best
 /// sentence (is it right?), whose probability is the confidence the threshold applies to.
 pub fn fit(samples: &[&Sample], fitted_on: &str) -> Weights {
+    let mut full = fit_models(samples, fitted_on);
+    let fast_samples: Vec<Sample> = samples
+        .iter()
+        .map(|s| Sample {
+            features: s.features.iter().map(score::without_meaning).collect(),
+            gold: s.gold.clone(),
+        })
+        .collect();
+    let fast_refs: Vec<&Sample> = fast_samples.iter().collect();
+    let fast = fit_models(&fast_refs, "the same, without the meaning signals");
+    full.sure = sure_level(samples, &fast_refs, &full, &fast);
+    full.fast = Some(Box::new(fast));
+    full
+}
+
+/// The lowest fast-model confidence (in steps of 0.01 from 0.5) at or above which the fast
+/// models agree with the full ones (same sentence, both answering) on at least 98% of the
+/// questions they would take; 1 (never) when none does.
+fn sure_level(
+    full_samples: &[&Sample],
+    fast_samples: &[&Sample],
+    full: &Weights,
+    fast: &Weights,
+) -> f32 {
+    let decisions: Vec<(f32, bool)> = full_samples
+        .iter()
+        .zip(fast_samples)
+        .map(|(a, b)| {
+            let (top_full, conf_full) = score::confidence(&a.features, full);
+            let (top_fast, conf_fast) = score::confidence(&b.features, fast);
+            let agree = top_full == top_fast && conf_full >= full.threshold;
+            (conf_fast, agree)
+        })
+        .collect();
+    for step in 50..100 {
+        let level = step as f32 / 100.0;
+        let taken: Vec<bool> = decisions
+            .iter()
+            .filter(|(c, _)| *c >= level)
+            .map(|(_, a)| *a)
+            .collect();
+        if !taken.is_empty()
+            && taken.iter().filter(|a| **a).count() as f64 >= 0.98 * taken.len() as f64
+        {
+            return level;
+        }
+    }
+    1.0
+}
+
+/// Fits the ranking and answer models and the threshold.
+fn fit_models(samples: &[&Sample], fitted_on: &str) -> Weights {
     let pairs: Vec<(Vec<f64>, f64)> = samples
         .iter()
         .flat_map(|s| {
@@ -100,6 +152,8 @@ pub fn fit(samples: &[&Sample], fitted_on: &str) -> Weights {
             .collect(),
         answer_bias: 0.0,
         answer: Default::default(),
+        sure: 1.0,
+        fast: None,
     };
     let tops: Vec<(Vec<f64>, f64)> = samples
         .iter()
@@ -290,6 +344,8 @@ mod tests {
             weights: [("coverage".to_string(), 1.0)].into_iter().collect(),
             answer_bias: 0.0,
             answer: [("top".to_string(), 1.0)].into_iter().collect(),
+            sure: 1.0,
+            fast: None,
         };
         let samples: Vec<Sample> = (1..=100)
             .map(|i| sample(&[(i as f32 / 100.0, true)]))

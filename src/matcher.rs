@@ -735,10 +735,22 @@ impl Index {
         if tuning.scorer == Scorer::Rules {
             return self.rank_rules(query, article, knowledge, tuning);
         }
-        let weights = tuning.weights.unwrap_or_else(Weights::builtin);
-        let threshold = tuning.threshold.unwrap_or(weights.threshold);
-        let features = self.features(&query, article, knowledge);
-        let (_, confidence) = score::confidence(&features, weights);
+        let full = tuning.weights.unwrap_or_else(Weights::builtin);
+        let threshold = tuning.threshold.unwrap_or(full.threshold);
+        // The cascade: without the embedding model first; when the fast models are sure,
+        // their answer stands and the model never runs.
+        let mut features = self.features_with(&query, article, knowledge, false);
+        let mut weights = full;
+        let mut confidence = 0.0;
+        if let Some(fast) = full.fast.as_deref() {
+            confidence = score::confidence(&features, fast).1;
+            weights = fast;
+        }
+        if full.fast.is_none() || confidence < full.sure {
+            features = self.features(&query, article, knowledge);
+            weights = full;
+            confidence = score::confidence(&features, full).1;
+        }
         let mut candidates: Vec<Candidate> = features
             .iter()
             .enumerate()
@@ -1145,11 +1157,26 @@ impl Index {
         article: &Article,
         knowledge: &Knowledge,
     ) -> Vec<Features> {
+        self.features_with(query, article, knowledge, true)
+    }
+
+    /// The signals, with the meaning ones (the embedding model) only when `meaning` is set.
+    fn features_with(
+        &self,
+        query: &Query,
+        article: &Article,
+        knowledge: &Knowledge,
+        meaning: bool,
+    ) -> Vec<Features> {
         let n = article.sentences.len();
         let weight = QuestionWeight::of(query);
         let lexical: Vec<f32> = (0..n).map(|si| self.bm25(query, si)).collect();
         let best_lexical = lexical.iter().copied().fold(0.0, f32::max);
-        let semantic = self.semantic(query);
+        let semantic = if meaning {
+            self.semantic(query)
+        } else {
+            vec![0.0; n]
+        };
         let best_semantic = semantic.iter().copied().fold(-1.0, f32::max);
         let definitional = is_definitional(query);
         let garble = garble(&query.normalized);
@@ -1190,7 +1217,11 @@ impl Index {
                     intent: flag(self.intent_vouches(query, &weight, si)),
                     quotation: flag(!facts.quotes.is_empty() && query.people.is_empty() && !quote),
                     semantic: semantic[si],
-                    semantic_rel: semantic[si] - best_semantic,
+                    semantic_rel: if meaning {
+                        semantic[si] - best_semantic
+                    } else {
+                        0.0
+                    },
                     garble,
                 }
             })

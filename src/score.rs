@@ -102,6 +102,27 @@ pub struct Weights {
     pub answer_bias: f32,
     #[serde(default)]
     pub answer: std::collections::BTreeMap<String, f32>,
+    /// The cascade: the same models fitted without the meaning signals, and the confidence
+    /// of theirs at or above which their answer is taken without running the embedding model
+    /// (chosen by `citebot fit` so that they agree with the full models on at least 98% of
+    /// the questions they take).
+    #[serde(default = "never")]
+    pub sure: f32,
+    #[serde(default)]
+    pub fast: Option<Box<Weights>>,
+}
+
+fn never() -> f32 {
+    1.0
+}
+
+/// The signals without the meaning ones, as the fast models of the cascade see them.
+pub fn without_meaning(f: &Features) -> Features {
+    Features {
+        semantic: 0.0,
+        semantic_rel: 0.0,
+        ..*f
+    }
 }
 
 /// The answer model's inputs: the best sentence's signals, then `top` (the log-odds of its
@@ -196,22 +217,34 @@ impl Weights {
 
     /// Writes the weights as `src/weights.toml` holds them.
     pub fn to_toml(&self) -> String {
-        let mut s = format!(
-            "# Fitted by `citebot fit`; do not edit by hand (see src/fit.rs).\nfitted_on = {:?}\n# The ranking model's bias, the answer model's bias, and the confidence threshold.\nbias = {}\nanswer_bias = {}\nthreshold = {}\n\n# The ranking model: does this sentence answer the question?\n[weights]\n",
-            self.fitted_on, self.bias, self.answer_bias, self.threshold
-        );
+        let mut s =
+            "# Fitted by `citebot fit`; do not edit by hand (see src/fit.rs).\n".to_string();
+        self.write_toml("", &mut s);
+        s
+    }
+
+    fn write_toml(&self, prefix: &str, s: &mut String) {
+        s.push_str(&format!(
+            "fitted_on = {:?}\n# The ranking model's bias, the answer model's bias, the confidence threshold,\n# and the fast models' confidence from which the embedding model is skipped.\nbias = {}\nanswer_bias = {}\nthreshold = {}\nsure = {}\n\n# The ranking model: does this sentence answer the question?\n[{prefix}weights]\n",
+            self.fitted_on, self.bias, self.answer_bias, self.threshold, self.sure
+        ));
         for name in Features::NAMES {
             let w = self.weights.get(*name).copied().unwrap_or(0.0);
             s.push_str(&format!("{name} = {w}\n"));
         }
-        s.push_str(
-            "\n# The answer model: is the best sentence right? Its probability is the confidence.\n[answer]\n",
-        );
+        s.push_str(&format!(
+            "\n# The answer model: is the best sentence right? Its probability is the confidence.\n[{prefix}answer]\n"
+        ));
         for name in ANSWER_NAMES {
             let w = self.answer.get(*name).copied().unwrap_or(0.0);
             s.push_str(&format!("{name} = {w}\n"));
         }
-        s
+        if let Some(fast) = &self.fast {
+            s.push_str(&format!(
+                "\n# The cascade's fast models: the same without the meaning signals.\n[{prefix}fast]\n"
+            ));
+            fast.write_toml(&format!("{prefix}fast."), s);
+        }
     }
 }
 
@@ -262,6 +295,8 @@ mod tests {
             weights: [("lexical".to_string(), 2.0)].into_iter().collect(),
             answer_bias: 0.0,
             answer: Default::default(),
+            sure: 1.0,
+            fast: None,
         };
         let f = Features {
             lexical: 0.5,
@@ -287,5 +322,6 @@ mod tests {
         let round: Weights = toml::from_str(&w.to_toml()).unwrap();
         assert_eq!(round.vector(), w.vector());
         assert_eq!(round.answer, w.answer);
+        assert_eq!(round, *w);
     }
 }
