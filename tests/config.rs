@@ -68,6 +68,21 @@ fn broken_configurations_give_exact_messages() {
             "citebot.toml: answer.threshold: 1.5 is not between 0 and 1\ncitebot.toml: answer.max_citations: 0 is not between 1 and 10",
         ),
         (
+            "an unknown scorer",
+            settings("[answer]\nscorer = \"neural\"\n"),
+            &[("a.txt", ARTICLE)],
+            "citebot.toml: answer.scorer: \"neural\" is not \"rules\" or \"fitted\"",
+        ),
+        (
+            "a phrase of one word",
+            settings("knowledge = \"k.toml\"\n"),
+            &[
+                ("a.txt", ARTICLE),
+                ("k.toml", "[phrases]\nswap = \"landswap\"\n"),
+            ],
+            "k.toml: phrases.\"swap\": a phrase is several words read as one word",
+        ),
+        (
             "missing title",
             "[article]\nfile = \"a.txt\"\n".to_string(),
             &[("a.txt", ARTICLE)],
