@@ -186,7 +186,7 @@ pub fn short_answer(
             .first()
             .map(|&p| described_in(knowledge, p, &s.text)),
         Kind::Who => person_answer(true),
-        Kind::HowMany => number_span(&s.text),
+        Kind::HowMany => number_span(&s.text, figure_wanted(query)),
         Kind::When => time_span(&s.text),
         _ => None,
     };
@@ -209,8 +209,39 @@ fn described_in(knowledge: &Knowledge, person: usize, sentence: &str) -> String 
     }
 }
 
-/// A figure with what it counts: "around 20% of Ukraine’s territory", "four Ukrainian regions".
-pub fn number_span(sentence: &str) -> Option<String> {
+/// Which of a sentence's figures a how-much/how-many question wants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Figure {
+    /// An amount of money ("how much will it cost", "how much did they pay").
+    Money,
+    /// A count of this word ("how many people" -> "people").
+    Of(String),
+    /// The first figure.
+    Any,
+}
+
+/// What figure the question asks for, from its words: money words ask for an amount of money,
+/// "how many X" for a count of X.
+fn figure_wanted(query: &Query) -> Figure {
+    const MONEY: &[&str] = &[
+        "cost", "costs", "price", "pay", "paid", "spend", "spent", "worth", "money", "budget",
+        "fund", "funding", "salary", "earn", "earns", "fee", "fees", "fare", "fares", "dollars",
+        "euros", "pounds", "prize", "owe", "raise", "raised",
+    ];
+    if (query.normalized.starts_with("how much") || query.normalized.contains(" how much "))
+        && query.normalized.split(' ').any(|w| MONEY.contains(&w))
+    {
+        return Figure::Money;
+    }
+    match &query.unit {
+        Some((word, _)) => Figure::Of(word.clone()),
+        None => Figure::Any,
+    }
+}
+
+/// A figure with what it counts: "around 20% of Ukraine’s territory", "four Ukrainian regions";
+/// the one the question wants when the sentence has several, else the first.
+pub fn number_span(sentence: &str, want: Figure) -> Option<String> {
     const HEDGES: &[&str] = &[
         "around",
         "about",
@@ -233,7 +264,33 @@ pub fn number_span(sentence: &str) -> Option<String> {
         w.chars().next().is_some_and(|c| c.is_ascii_digit())
             || (lexicon::NUMBER_WORDS.contains(&w) && w != "one")
     };
-    let i = tokens.iter().position(|t| is_number(&t.word))?;
+    let is_currency = |w: &str| matches!(w, "$" | "€" | "£");
+    let numbers: Vec<usize> = (0..tokens.len())
+        .filter(|&i| is_number(&tokens[i].word))
+        .collect();
+    let first = *numbers.first()?;
+    let wanted = |i: usize| match &want {
+        Figure::Money => {
+            (i > 0 && is_currency(&tokens[i - 1].word))
+                || tokens[i + 1..]
+                    .iter()
+                    .take(3)
+                    .any(|t| matches!(t.word.as_str(), "dollars" | "euros" | "pounds" | "cents"))
+        }
+        Figure::Of(word) => {
+            let stem = text::stem(word);
+            tokens[i + 1..]
+                .iter()
+                .take(3)
+                .any(|t| text::stem(&t.word) == stem)
+        }
+        Figure::Any => true,
+    };
+    let i = numbers
+        .iter()
+        .copied()
+        .find(|&i| wanted(i))
+        .unwrap_or(first);
     // A year is a time, not a figure.
     if tokens[i].word.len() == 4
         && tokens[i]
@@ -244,6 +301,9 @@ pub fn number_span(sentence: &str) -> Option<String> {
         return None;
     }
     let mut start = i;
+    if start > 0 && is_currency(&tokens[start - 1].word) {
+        start -= 1;
+    }
     while start > 0 && HEDGES.contains(&tokens[start - 1].word.as_str()) {
         start -= 1;
     }
@@ -252,13 +312,20 @@ pub fn number_span(sentence: &str) -> Option<String> {
     while end + 1 < tokens.len() && words < 4 {
         let next = &tokens[end + 1];
         let gap = &sentence[tokens[end].end..next.start];
-        if gap.contains([',', ';', '.', '(', ')', '“', '”', '"'])
-            || BREAKS.contains(&next.word.as_str())
+        // "1,200" is one figure: a comma between digits followed by three more.
+        let digits = |w: &str| w.chars().all(|c| c.is_ascii_digit());
+        let thousands = (gap == "," || gap == ".")
+            && digits(&tokens[end].word)
+            && next.word.len() == 3
+            && digits(&next.word);
+        if !thousands
+            && (gap.contains([',', ';', '.', '(', ')', '“', '”', '"'])
+                || BREAKS.contains(&next.word.as_str()))
         {
             break;
         }
         end += 1;
-        if next.word != "%" && next.word != "of" {
+        if !thousands && next.word != "%" && next.word != "of" {
             words += 1;
         }
     }
@@ -363,14 +430,37 @@ mod tests {
     #[test]
     fn number_spans_keep_what_the_figure_counts() {
         assert_eq!(
-            number_span("Russia has taken control of around 20% of Ukraine’s territory, primarily in the east.").as_deref(),
+            number_span("Russia has taken control of around 20% of Ukraine’s territory, primarily in the east.", Figure::Any).as_deref(),
             Some("around 20% of Ukraine’s territory")
         );
         assert_eq!(
-            number_span("Russia, however, has formally annexed four Ukrainian regions and seeks recognition.").as_deref(),
+            number_span("Russia, however, has formally annexed four Ukrainian regions and seeks recognition.", Figure::Any).as_deref(),
             Some("four Ukrainian regions")
         );
-        assert_eq!(number_span("No figures here."), None);
+        assert_eq!(number_span("No figures here.", Figure::Any), None);
+    }
+
+    #[test]
+    fn number_spans_pick_the_figure_the_question_wants() {
+        let s = "The council voted 7-2 on Tuesday to approve a $48 million bridge.";
+        assert_eq!(
+            number_span(s, Figure::Any).as_deref(),
+            Some("7-2 on Tuesday")
+        );
+        assert_eq!(
+            number_span(s, Figure::Money).as_deref(),
+            Some("$48 million bridge")
+        );
+        let s = "Officials said 3 roads closed and about 1,200 residents left their homes.";
+        assert_eq!(
+            number_span(s, Figure::Of("residents".into())).as_deref(),
+            Some("about 1,200 residents left their homes")
+        );
+        // Nothing of the kind wanted: the first figure.
+        assert_eq!(
+            number_span(s, Figure::Money).as_deref(),
+            Some("3 roads closed")
+        );
     }
 
     #[test]

@@ -480,6 +480,22 @@ impl Engine {
             .enumerate()
             .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        if let Some(fast) = weights.fast.as_deref() {
+            let plain: Vec<score::Features> = features.iter().map(score::without_meaning).collect();
+            let (top, sure) = score::confidence(&plain, fast);
+            let verdict = if sure >= weights.sure {
+                format!(
+                    "sure enough: {} is the answer, the embedding model is not run; the full models below agree on nearly all such questions",
+                    self.article.sentences[top].id
+                )
+            } else {
+                "not sure: the full models below decide".to_string()
+            };
+            out.push_str(&format!(
+                "cascade: fast models' confidence {sure:.3} (sure from {:.2}): {verdict}\n",
+                weights.sure
+            ));
+        }
         let (_, confidence) = score::confidence(&features, weights);
         out.push_str(&format!(
             "confidence: {confidence:.3} that the best sentence answers it; threshold {threshold:.3} (below it: the article doesn't say)\n"

@@ -804,25 +804,7 @@ impl Index {
             candidates: Vec::new(),
             confidence,
         };
-        if article.sentences.is_empty() {
-            return abstain(query, 0.0, Abstention::Unsupported);
-        }
-        if query.kind == Kind::About {
-            let c = Candidate {
-                sentence: 0,
-                score: 1.0,
-                confidence: 0.9,
-            };
-            return Ranking {
-                query,
-                abstention: None,
-                candidates: vec![c],
-                confidence: 0.9,
-            };
-        }
-        if let Some(why) = self.precheck(&query, knowledge) {
-            return abstain(query, 0.0, why);
-        }
+        // The empty-article, about-the-article and evidence checks ran in `rank_with`.
         let threshold = tuning.threshold.unwrap_or(RULES_THRESHOLD);
 
         // The concept of a known focus word ("the date of ..."), which the answer must contain.

@@ -209,3 +209,34 @@ fn a_binary_article_is_refused_with_a_clear_error() {
     let o = citebot(&["ask", "--article", file.to_str().unwrap(), "hi"], b"");
     assert!(String::from_utf8_lossy(&o.stderr).contains("not UTF-8 text"));
 }
+
+#[test]
+fn explain_with_the_fitted_scorer_shows_each_signals_share() {
+    let dir = std::env::temp_dir().join(format!("citebot-fitted-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("a.txt"),
+        "The council voted 7-2 on Tuesday to approve a $48 million bridge.\nMayor Linda Okafor called the vote a turning point.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("citebot.toml"),
+        "[article]\nfile = \"a.txt\"\ntitle = \"Bridge\"\n[answer]\nscorer = \"fitted\"\n",
+    )
+    .unwrap();
+    let d = dir.to_str().unwrap();
+    let o = citebot(
+        &["explain", "--config", d, "How much will the bridge cost?"],
+        b"",
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("cascade: fast models' confidence"), "{out}");
+    assert!(out.contains("1.1 probability"), "{out}");
+    assert!(out.contains("type_present 1.00 (+"), "{out}");
+    let o = citebot(
+        &["ask", "--config", d, "How much will the bridge cost?"],
+        b"",
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("$48 million"));
+}
