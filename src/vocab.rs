@@ -24,6 +24,9 @@ pub struct Vocab {
     phrases: HashMap<String, String>,
     /// stem -> the canonical stem of its synonym group.
     groups: HashMap<String, String>,
+    /// Word -> the word whose concept it takes: the lexicon's word-level overrides and
+    /// irregular past forms ("won" -> "win").
+    word_concepts: HashMap<&'static str, &'static str>,
 }
 
 impl Vocab {
@@ -52,6 +55,11 @@ impl Vocab {
             }
         }
         Vocab {
+            word_concepts: lexicon::IRREGULAR
+                .iter()
+                .chain(lexicon::WORD_CONCEPTS)
+                .copied()
+                .collect(),
             stop: lexicon::STOP_WORDS.iter().copied().collect(),
             slang: lexicon::SLANG.iter().copied().collect(),
             phrases: lexicon::PHRASES
@@ -76,14 +84,7 @@ impl Vocab {
 
     /// The concept a word stands for: its stem, or its synonym group's stem.
     pub fn concept(&self, word: &str) -> String {
-        let word = lexicon::WORD_CONCEPTS
-            .iter()
-            .find(|(w, _)| *w == word)
-            .map_or(word, |(_, to)| *to);
-        let word = lexicon::IRREGULAR
-            .iter()
-            .find(|(w, _)| *w == word)
-            .map_or(word, |(_, to)| *to);
+        let word = self.word_concepts.get(word).copied().unwrap_or(word);
         let s = text::stem(word);
         match self.groups.get(&s) {
             Some(c) => c.clone(),
