@@ -1439,6 +1439,9 @@ fn is_definitional(query: &Query) -> bool {
             || (query.normalized.starts_with("what ") && query.normalized.split(' ').count() <= 3))
 }
 
+/// The most `garble` counts: two pieces per word more than ordinary words have.
+const GARBLE_MAX: f32 = 2.0;
+
 /// Word pieces per word of the question, minus one: ordinary words are one piece each, keyboard
 /// mash and noise break into many.
 fn garble(normalized: &str) -> f32 {
@@ -1447,7 +1450,9 @@ fn garble(normalized: &str) -> f32 {
         return 0.0;
     }
     let pieces = embed::model().tokenize(normalized).len().saturating_sub(2);
-    (pieces as f32 / words as f32 - 1.0).max(0.0)
+    // Bounded, like every signal, so that a fitted weight cannot be pushed past anything it
+    // saw when it was fitted (80 letters of mash would otherwise weigh 40).
+    (pieces as f32 / words as f32 - 1.0).clamp(0.0, GARBLE_MAX)
 }
 
 /// The weight of a question: its concepts, its people and its unknown words.

@@ -81,7 +81,8 @@ features! {
     semantic,
     /// `semantic` minus the best `semantic` of any sentence: 0 for the closest in meaning.
     semantic_rel,
-    /// Word pieces per word of the question, minus one: high for keyboard mash and noise.
+    /// Word pieces per word of the question, minus one (at most 2): high for keyboard mash and
+    /// noise.
     garble,
 }
 
@@ -170,7 +171,8 @@ pub fn answer_signals(features: &[Features], w: &Weights) -> (usize, Vec<f32>) {
     let f = &features[best];
     let by_name: std::collections::HashMap<&str, f32> =
         Features::NAMES.iter().copied().zip(f.values()).collect();
-    let p = p.clamp(1e-6, 1.0 - 1e-6);
+    // Bounded: a probability of 1e-9 is no more telling than one of 1e-4.
+    let p = p.clamp(1e-4, 1.0 - 1e-4);
     let x = ANSWER_NAMES
         .iter()
         .map(|n| match *n {

@@ -188,3 +188,56 @@ fn assert_within_limits(r: &render::Reply, q: &str) {
     }
     assert!(r.buttons.len() <= BUTTONS_PER_ROW);
 }
+
+/// Deterministic noise of four kinds: one long run of letters, words of random letters,
+/// letters mixed with other scripts and emoji, and random code points.
+fn noise(count: usize) -> Vec<String> {
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |n: u64| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % n
+    };
+    let letters: Vec<char> = "qwertyuiopasdfghjklzxcvbnm".chars().collect();
+    let others: Vec<char> = "абвгдежзαβγδεζ漢字仮名ابتثج🦀🔥💯qwertyzxcv"
+        .chars()
+        .collect();
+    (0..count)
+        .map(|i| {
+            let mut s = String::new();
+            match i % 4 {
+                0 => (0..1 + next(80)).for_each(|_| s.push(letters[next(26) as usize])),
+                1 => (0..1 + next(8)).for_each(|_| {
+                    (0..1 + next(9)).for_each(|_| s.push(letters[next(26) as usize]));
+                    s.push(' ');
+                }),
+                2 => (0..1 + next(40))
+                    .for_each(|_| s.push(others[next(others.len() as u64) as usize])),
+                _ => (0..1 + next(30))
+                    .for_each(|_| s.push(char::from_u32(1 + next(0x2FFF) as u32).unwrap_or('x'))),
+            }
+            s
+        })
+        .collect()
+}
+
+/// Noise is not a question: with either scorer, random strings are almost never answered
+/// (an 80-letter run of mash was once answered with confidence 0.99 by the fitted scorer,
+/// whose piece-per-word signal was not bounded).
+#[test]
+fn noise_is_not_a_question_for_either_scorer() {
+    let noise = noise(400);
+    let mut fitted = citebot::Config::builtin();
+    fitted.tuning.scorer = citebot::matcher::Scorer::Fitted;
+    fitted.tuning.threshold = None;
+    let fitted = citebot::Engine::new(&fitted).unwrap();
+    for (name, e) in [("rules", engine()), ("fitted", &fitted)] {
+        let answered: Vec<&String> = noise.iter().filter(|q| e.ask(q).answered()).collect();
+        assert!(
+            answered.len() <= 4,
+            "{name} answered {}: {answered:?}",
+            answered.len()
+        );
+    }
+}
