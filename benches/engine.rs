@@ -49,6 +49,13 @@ fn bench(c: &mut Criterion) {
             black_box(engine.ask(black_box(&q)))
         })
     });
+    let spam = "what did zelensky say about nato and the plan for peace talks ".repeat(160);
+    c.bench_function("ask, fitted scorer, 10,000 characters of spam", |b| {
+        b.iter(|| {
+            n += 1;
+            black_box(engine.ask(black_box(&format!("{n} {spam}"))))
+        })
+    });
     let model = citebot::embed::model();
     c.bench_function("embed one question (12 word pieces)", |b| {
         let ids = model.tokenize("How much of Ukraine does Russia control right now?");

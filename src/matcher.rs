@@ -1228,7 +1228,10 @@ impl Index {
         let sentences = self
             .embeddings
             .get_or_init(|| self.texts.iter().map(|t| embed::model().embed(t)).collect());
-        let q = embed::model().embed(&query.normalized);
+        // A question's first words say what it asks; a wall of text is cut so that it costs
+        // no more than a long question.
+        let words: Vec<&str> = query.normalized.split(' ').take(QUESTION_WORDS).collect();
+        let q = embed::model().embed(&words.join(" "));
         sentences.iter().map(|e| embed::dot(&q, e)).collect()
     }
 
@@ -1438,6 +1441,9 @@ fn is_definitional(query: &Query) -> bool {
             .any(|p| query.normalized.starts_with(p))
             || (query.normalized.starts_with("what ") && query.normalized.split(' ').count() <= 3))
 }
+
+/// The most words of a question the embedding model reads.
+const QUESTION_WORDS: usize = 40;
 
 /// The most `garble` counts: two pieces per word more than ordinary words have.
 const GARBLE_MAX: f32 = 2.0;
