@@ -50,7 +50,9 @@
 //! # Architecture invariants
 //!
 //! - The core (every module above `discord`) is synchronous and pure: no async, no network, no Discord
-//!   types. Files are read only by `config`, once, at load.
+//!   types. Files are read only by `config`, once, at load; the embedding model's weights are
+//!   compiled into the binary. The one process-wide state is [`embed`]'s cache of embeddings
+//!   (bounded, and only ever a copy of what the model computes).
 //! - [`conversation`] uses only the engine's public behaviour (`ask`, the people it can name,
 //!   the knowledge and the article), never the matcher's internals; it has no clock of its own
 //!   (callers pass the time), and its memory is capped in count.
