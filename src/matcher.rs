@@ -707,14 +707,8 @@ impl Index {
         knowledge: &Knowledge,
         tuning: Tuning,
     ) -> Ranking {
-        let abstain = |query: Query, confidence: f32, why: Abstention| Ranking {
-            query,
-            abstention: Some(why),
-            candidates: Vec::new(),
-            confidence,
-        };
         if article.sentences.is_empty() {
-            return abstain(query, 0.0, Abstention::Unsupported);
+            return abstained(query, 0.0, Abstention::Unsupported);
         }
         if query.kind == Kind::About {
             let c = Candidate {
@@ -730,7 +724,7 @@ impl Index {
             };
         }
         if let Some(why) = self.precheck(&query, knowledge) {
-            return abstain(query, 0.0, why);
+            return abstained(query, 0.0, why);
         }
         if tuning.scorer == Scorer::Rules {
             return self.rank_rules(query, article, knowledge, tuning);
@@ -739,7 +733,7 @@ impl Index {
         let threshold = tuning.threshold.unwrap_or(full.threshold);
         // The cascade: without the embedding model first; when the fast models are sure,
         // their answer stands and the model never runs.
-        let mut features = self.features_with(&query, article, knowledge, false);
+        let mut features = self.plain_features(&query, article, knowledge);
         let mut weights = full;
         let mut confidence = 0.0;
         if let Some(fast) = full.fast.as_deref() {
@@ -747,7 +741,7 @@ impl Index {
             weights = fast;
         }
         if full.fast.is_none() || confidence < full.sure {
-            features = self.features(&query, article, knowledge);
+            self.add_meaning(&query, &mut features);
             weights = full;
             confidence = score::confidence(&features, full).1;
         }
@@ -769,7 +763,7 @@ impl Index {
                 .then(a.sentence.cmp(&b.sentence))
         });
         if confidence < threshold {
-            return abstain(query, confidence, Abstention::Unsupported);
+            return abstained(query, confidence, Abstention::Unsupported);
         }
         // Further citations: sentences nearly as likely to answer as the best one.
         let cut = 0.75 * candidates[0].score;
@@ -798,12 +792,6 @@ impl Index {
         knowledge: &Knowledge,
         tuning: Tuning,
     ) -> Ranking {
-        let abstain = |query: Query, confidence: f32, why: Abstention| Ranking {
-            query,
-            abstention: Some(why),
-            candidates: Vec::new(),
-            confidence,
-        };
         // The empty-article, about-the-article and evidence checks ran in `rank_with`.
         let threshold = tuning.threshold.unwrap_or(RULES_THRESHOLD);
 
@@ -1096,7 +1084,7 @@ impl Index {
             .find(|c| c.confidence >= threshold && (c.score > 0.0 || total == 0.0))
         else {
             let confidence = candidates.iter().map(|c| c.confidence).fold(0.0, f32::max);
-            return abstain(query, confidence, Abstention::Unsupported);
+            return abstained(query, confidence, Abstention::Unsupported);
         };
         candidates.retain(|c| c.sentence != best.sentence);
         candidates.insert(0, best);
@@ -1139,27 +1127,32 @@ impl Index {
         article: &Article,
         knowledge: &Knowledge,
     ) -> Vec<Features> {
-        self.features_with(query, article, knowledge, true)
+        let mut features = self.plain_features(query, article, knowledge);
+        self.add_meaning(query, &mut features);
+        features
     }
 
-    /// The signals, with the meaning ones (the embedding model) only when `meaning` is set.
-    fn features_with(
+    /// Fills in the meaning signals (the embedding model) of signals computed without them.
+    fn add_meaning(&self, query: &Query, features: &mut [Features]) {
+        let semantic = self.semantic(query);
+        let best = semantic.iter().copied().fold(-1.0, f32::max);
+        for (f, s) in features.iter_mut().zip(semantic) {
+            f.semantic = s;
+            f.semantic_rel = s - best;
+        }
+    }
+
+    /// The signals without the meaning ones, which stay 0.
+    fn plain_features(
         &self,
         query: &Query,
         article: &Article,
         knowledge: &Knowledge,
-        meaning: bool,
     ) -> Vec<Features> {
         let n = article.sentences.len();
         let weight = QuestionWeight::of(query);
         let lexical: Vec<f32> = (0..n).map(|si| self.bm25(query, si)).collect();
         let best_lexical = lexical.iter().copied().fold(0.0, f32::max);
-        let semantic = if meaning {
-            self.semantic(query)
-        } else {
-            vec![0.0; n]
-        };
-        let best_semantic = semantic.iter().copied().fold(-1.0, f32::max);
         let definitional = is_definitional(query);
         let garble = garble(&query.normalized);
         (0..n)
@@ -1198,12 +1191,8 @@ impl Index {
                     },
                     intent: flag(self.intent_vouches(query, &weight, si)),
                     quotation: flag(!facts.quotes.is_empty() && query.people.is_empty() && !quote),
-                    semantic: semantic[si],
-                    semantic_rel: if meaning {
-                        semantic[si] - best_semantic
-                    } else {
-                        0.0
-                    },
+                    semantic: 0.0,
+                    semantic_rel: 0.0,
                     garble,
                 }
             })
@@ -1425,6 +1414,16 @@ impl Index {
             .iter()
             .any(|&i| self.intents[i].sentence == si)
             && (weight.total == 0.0 || weight.unknown < 0.5 * weight.total)
+    }
+}
+
+/// The verdict "the article doesn't say", with the best confidence seen and why.
+fn abstained(query: Query, confidence: f32, why: Abstention) -> Ranking {
+    Ranking {
+        query,
+        abstention: Some(why),
+        candidates: Vec::new(),
+        confidence,
     }
 }
 

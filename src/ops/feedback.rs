@@ -7,7 +7,6 @@ use super::unanswered::rfc3339;
 use crate::conversation::{Record, Vote};
 use serde::Serialize;
 use std::fs::{File, OpenOptions};
-use std::io::Write;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::SystemTime;
@@ -90,17 +89,6 @@ impl FeedbackLog {
             cited: r.and_then(|r| r.cited.as_ref()).map(|c| c.1.as_str()),
             confidence: r.map(|r| (r.confidence * 1000.0).round() / 1000.0),
         };
-        let Ok(mut text) = serde_json::to_string(&line) else {
-            return;
-        };
-        text.push('\n');
-        let written = self
-            .file
-            .lock()
-            .map(|mut f| f.write_all(text.as_bytes()))
-            .unwrap_or_else(|_| Err(std::io::Error::other("lock poisoned")));
-        if let Err(e) = written {
-            tracing::warn!(error = %e, "could not write the feedback log");
-        }
+        super::append_json_line(&self.file, &line, "feedback log");
     }
 }

@@ -11,3 +11,24 @@ pub mod server;
 pub mod unanswered;
 
 pub use metrics::{Metrics, Outcome, Source};
+
+/// Appends `line` as one JSON line to a shared log file; a failure is logged as a warning
+/// naming the log (`what`), never raised: a log must not cost anyone an answer.
+pub(crate) fn append_json_line(
+    file: &std::sync::Mutex<std::fs::File>,
+    line: &impl serde::Serialize,
+    what: &str,
+) {
+    use std::io::Write;
+    let Ok(mut text) = serde_json::to_string(line) else {
+        return;
+    };
+    text.push('\n');
+    let written = file
+        .lock()
+        .map(|mut f| f.write_all(text.as_bytes()))
+        .unwrap_or_else(|_| Err(std::io::Error::other("lock poisoned")));
+    if let Err(e) = written {
+        tracing::warn!(error = %e, "could not write the {what}");
+    }
+}

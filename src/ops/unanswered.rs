@@ -4,7 +4,6 @@
 
 use serde::Serialize;
 use std::fs::{File, OpenOptions};
-use std::io::Write;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -54,18 +53,7 @@ impl UnansweredLog {
             question,
             read_as: read_as.filter(|r| *r != question),
         };
-        let Ok(mut text) = serde_json::to_string(&line) else {
-            return;
-        };
-        text.push('\n');
-        let written = self
-            .file
-            .lock()
-            .map(|mut f| f.write_all(text.as_bytes()))
-            .unwrap_or_else(|_| Err(std::io::Error::other("lock poisoned")));
-        if let Err(e) = written {
-            tracing::warn!(error = %e, "could not write the unanswered-question log");
-        }
+        super::append_json_line(&self.file, &line, "unanswered-question log");
     }
 }
 
