@@ -989,17 +989,7 @@ impl Index {
                             kind_factor *= 0.5;
                         }
                         // The topic: the words other than the speaker ("the Kremlin").
-                        let (mut topic_total, mut topic_matched) = (0.0, 0.0);
-                        for &(t, w) in &query.terms {
-                            if Some(t) == query.subject {
-                                continue;
-                            }
-                            topic_total += w;
-                            if self.terms[si].iter().any(|(c, _)| *c == t) {
-                                topic_matched += w;
-                            }
-                        }
-                        if topic_total > 0.0 && topic_matched < 0.5 * topic_total {
+                        if self.topic_missing(&query, si) {
                             kind_factor *= 0.5;
                         }
                     }
