@@ -56,6 +56,10 @@ pub struct SetSpec {
 pub struct Sample {
     pub features: Vec<Features>,
     pub gold: Vec<usize>,
+    /// How much the question counts in the fit and the threshold (see [`balance`]).
+    pub weight: f64,
+    /// Whether the question is generated noise ([`noise`]) rather than a labelled question.
+    pub noise: bool,
 }
 
 /// The samples of a set: questions the engine decides by a rule before scoring (a quote
@@ -70,9 +74,102 @@ pub fn samples(engine: &Engine, cases: &[Case]) -> Vec<Sample> {
                 .iter()
                 .filter_map(|id| engine.article().sentences.iter().position(|s| s.id == *id))
                 .collect();
-            Some(Sample { features, gold })
+            Some(Sample {
+                features,
+                gold,
+                weight: 1.0,
+                noise: false,
+            })
         })
         .collect()
+}
+
+/// Samples of [`NOISE_PER_SET`] strings of [`noise`] for the article of `engine`, as questions
+/// to refuse.
+pub fn noise_samples(engine: &Engine, seed: u64) -> Vec<Sample> {
+    let cases: Vec<Case> = noise(NOISE_PER_SET, seed)
+        .into_iter()
+        .map(|question| Case {
+            line: 0,
+            question,
+            expect: Vec::new(),
+        })
+        .collect();
+    let mut out = samples(engine, &cases);
+    for s in &mut out {
+        s.noise = true;
+    }
+    out
+}
+
+/// How many strings of noise [`noise`] adds to each set as questions to refuse.
+pub const NOISE_PER_SET: usize = 40;
+
+/// Strings of noise (keyboard mash, words of random letters, mixed scripts and symbols) to fit
+/// on as questions the article does not answer: they teach the models what the piece-per-word
+/// and unknown-word signals of noise look like, which labelled question files rarely show.
+/// Deterministic for a given `seed`.
+pub fn noise(count: usize, seed: u64) -> Vec<String> {
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut next = |n: u32| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 33) % n as u64) as u32
+    };
+    let letter = |k: u32| char::from(b'a' + (k % 26) as u8);
+    // Blocks of letters and symbols of several scripts.
+    const BLOCKS: &[(u32, u32)] = &[
+        (0x0391, 0x03C9),
+        (0x0410, 0x044F),
+        (0x05D0, 0x05EA),
+        (0x0627, 0x064A),
+        (0x0905, 0x0939),
+        (0x0E01, 0x0E2E),
+        (0x1100, 0x1112),
+        (0x2190, 0x21FF),
+        (0x2500, 0x257F),
+        (0x4E00, 0x4FFF),
+        (0x1F300, 0x1F5FF),
+    ];
+    (0..count)
+        .map(|i| {
+            let mut s = String::new();
+            match i % 3 {
+                0 => (0..1 + next(60)).for_each(|_| s.push(letter(next(26)))),
+                1 => {
+                    for _ in 0..1 + next(7) {
+                        (0..1 + next(10)).for_each(|_| s.push(letter(next(26))));
+                        s.push(' ');
+                    }
+                }
+                _ => {
+                    for _ in 0..1 + next(30) {
+                        let (a, b) = BLOCKS[next(BLOCKS.len() as u32) as usize];
+                        s.extend(char::from_u32(a + next(b - a + 1)));
+                    }
+                }
+            }
+            s
+        })
+        .collect()
+}
+
+/// Weighs every set's questions so that each set counts as much as the others in the fit and
+/// in the choice of the threshold, however many questions it has: otherwise the largest set
+/// (the built-in article, with curated knowledge) decides the weights and the threshold for
+/// every article. The total weight stays the number of questions.
+pub fn balance(sets: &mut [Vec<Sample>]) {
+    let total: usize = sets.iter().map(Vec::len).sum();
+    let nonempty = sets.iter().filter(|s| !s.is_empty()).count();
+    for set in sets.iter_mut().filter(|s| !s.is_empty()) {
+        let w = total as f64 / (nonempty * set.len()) as f64;
+        for s in set.iter_mut() {
+            s.weight = w;
+        }
+    }
 }
 
 /// Fits the weights on `samples` and chooses the threshold on them: first the ranking model
@@ -85,6 +182,8 @@ pub fn fit(samples: &[&Sample], fitted_on: &str) -> Weights {
         .map(|s| Sample {
             features: s.features.iter().map(score::without_meaning).collect(),
             gold: s.gold.clone(),
+            weight: s.weight,
+            noise: s.noise,
         })
         .collect();
     let fast_refs: Vec<&Sample> = fast_samples.iter().collect();
@@ -103,26 +202,22 @@ fn sure_level(
     full: &Weights,
     fast: &Weights,
 ) -> f32 {
-    let decisions: Vec<(f32, bool)> = full_samples
+    let decisions: Vec<(f32, bool, f64)> = full_samples
         .iter()
         .zip(fast_samples)
         .map(|(a, b)| {
             let (top_full, conf_full) = score::confidence(&a.features, full);
             let (top_fast, conf_fast) = score::confidence(&b.features, fast);
             let agree = top_full == top_fast && conf_full >= full.threshold;
-            (conf_fast, agree)
+            (conf_fast, agree, a.weight)
         })
         .collect();
     for step in 50..100 {
         let level = step as f32 / 100.0;
-        let taken: Vec<bool> = decisions
-            .iter()
-            .filter(|(c, _)| *c >= level)
-            .map(|(_, a)| *a)
-            .collect();
-        if !taken.is_empty()
-            && taken.iter().filter(|a| **a).count() as f64 >= 0.98 * taken.len() as f64
-        {
+        let taken = decisions.iter().filter(|(c, _, _)| *c >= level);
+        let all: f64 = taken.clone().map(|(_, _, w)| w).sum();
+        let agreed: f64 = taken.filter(|(_, a, _)| *a).map(|(_, _, w)| w).sum();
+        if all > 0.0 && agreed >= 0.98 * all {
             return level;
         }
     }
@@ -131,12 +226,12 @@ fn sure_level(
 
 /// Fits the ranking and answer models and the threshold.
 fn fit_models(samples: &[&Sample], fitted_on: &str) -> Weights {
-    let pairs: Vec<(Vec<f64>, f64)> = samples
+    let pairs: Vec<Row> = samples
         .iter()
         .flat_map(|s| {
             s.features.iter().enumerate().map(|(i, f)| {
                 let x = f.values().iter().map(|&v| v as f64).collect();
-                (x, if s.gold.contains(&i) { 1.0 } else { 0.0 })
+                (x, if s.gold.contains(&i) { 1.0 } else { 0.0 }, s.weight)
             })
         })
         .collect();
@@ -155,12 +250,12 @@ fn fit_models(samples: &[&Sample], fitted_on: &str) -> Weights {
         sure: 1.0,
         fast: None,
     };
-    let tops: Vec<(Vec<f64>, f64)> = samples
+    let tops: Vec<Row> = samples
         .iter()
         .map(|s| {
             let (best, x) = score::answer_signals(&s.features, &weights);
             let x = x.iter().map(|&v| v as f64).collect();
-            (x, if s.gold.contains(&best) { 1.0 } else { 0.0 })
+            (x, if s.gold.contains(&best) { 1.0 } else { 0.0 }, s.weight)
         })
         .collect();
     let (answer, answer_bias) = logistic(&tops);
@@ -174,24 +269,27 @@ fn fit_models(samples: &[&Sample], fitted_on: &str) -> Weights {
     weights
 }
 
-/// L2-regularised logistic regression by Newton's method: the weights and the bias.
-fn logistic(rows: &[(Vec<f64>, f64)]) -> (Vec<f64>, f64) {
-    let d = rows.first().map_or(0, |(x, _)| x.len()) + 1; // the bias last
+/// One example of a logistic fit: the inputs, the label (0 or 1) and the example's weight.
+type Row = (Vec<f64>, f64, f64);
+
+/// Weighted, L2-regularised logistic regression by Newton's method: the weights and the bias.
+fn logistic(rows: &[Row]) -> (Vec<f64>, f64) {
+    let d = rows.first().map_or(0, |(x, _, _)| x.len()) + 1; // the bias last
     let mut w = vec![0.0f64; d];
     for _ in 0..NEWTON_STEPS {
         let mut grad = vec![0.0f64; d];
         let mut hess = vec![vec![0.0f64; d]; d];
-        for (x, y) in rows {
+        for (x, y, weight) in rows {
             let xb = |i: usize| if i + 1 == d { 1.0 } else { x[i] };
             let z: f64 = (0..d).map(|i| xb(i) * w[i]).sum();
             let p = 1.0 / (1.0 + (-z).exp());
-            let r = p * (1.0 - p);
+            let r = weight * p * (1.0 - p);
             for i in 0..d {
                 let xi = xb(i);
                 if xi == 0.0 {
                     continue;
                 }
-                grad[i] += (p - y) * xi;
+                grad[i] += weight * (p - y) * xi;
                 for (j, h) in hess[i].iter_mut().enumerate() {
                     *h += r * xi * xb(j);
                 }
@@ -221,21 +319,63 @@ fn round(v: f64) -> f32 {
 }
 
 /// The highest threshold on the confidence that abstains on at most [`FALSE_ABSTENTION`] of
-/// the answerable questions.
+/// the answerable questions (counted by their weights).
 pub fn threshold(samples: &[&Sample], weights: &Weights) -> f32 {
-    let mut best: Vec<f32> = samples
+    let mut best: Vec<(f32, f64)> = samples
         .iter()
         .filter(|s| !s.gold.is_empty())
-        .map(|s| score::confidence(&s.features, weights).1)
+        .map(|s| (score::confidence(&s.features, weights).1, s.weight))
         .collect();
     if best.is_empty() {
         return 0.5;
     }
-    best.sort_by(f32::total_cmp);
-    let k = (FALSE_ABSTENTION * best.len() as f64).floor() as usize;
-    // Just under the k-th lowest best probability, so that one is kept.
-    let t = best[k.min(best.len() - 1)] - 1e-4;
+    best.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let allowed = FALSE_ABSTENTION * best.iter().map(|b| b.1).sum::<f64>();
+    // The lowest confidence that must be kept: refusing it too would exceed the allowance.
+    let mut refused = 0.0;
+    let mut kept = best[best.len() - 1].0;
+    for (c, w) in &best {
+        refused += w;
+        if refused > allowed + 1e-9 {
+            kept = *c;
+            break;
+        }
+    }
+    // Just under it, so that one is kept.
+    let t = kept - 1e-4;
     ((t * 1e4).floor() / 1e4).clamp(0.01, 0.99)
+}
+
+/// How well the confidence separates answers from questions to refuse, whatever the
+/// threshold: the probability that an unanswerable question gets a lower confidence than an
+/// answerable one whose best sentence is right (ties count half). 1 is perfect, 0.5 is chance.
+pub fn separation(samples: &[&Sample], weights: &Weights) -> f64 {
+    let mut right = Vec::new();
+    let mut refuse = Vec::new();
+    for s in samples {
+        let (best, c) = score::confidence(&s.features, weights);
+        if s.gold.is_empty() {
+            refuse.push(c);
+        } else if s.gold.contains(&best) {
+            right.push(c);
+        }
+    }
+    if right.is_empty() || refuse.is_empty() {
+        return 1.0;
+    }
+    let mut wins = 0.0;
+    for r in &refuse {
+        for a in &right {
+            wins += if r < a {
+                1.0
+            } else if r == a {
+                0.5
+            } else {
+                0.0
+            };
+        }
+    }
+    wins / (right.len() * refuse.len()) as f64
 }
 
 #[cfg(test)]
@@ -299,6 +439,8 @@ mod tests {
                 .filter(|(_, (_, g))| *g)
                 .map(|(i, _)| i)
                 .collect(),
+            weight: 1.0,
+            noise: false,
         }
     }
 
@@ -333,6 +475,77 @@ mod tests {
                 assert_eq!(i, 0);
             }
         }
+    }
+
+    #[test]
+    fn noise_is_deterministic_and_varied() {
+        let a = noise(30, 7);
+        assert_eq!(a, noise(30, 7));
+        assert_ne!(a, noise(30, 8));
+        assert!(a.iter().all(|s| !s.trim().is_empty()));
+        assert!(a.iter().any(|s| s.contains(' ')));
+        assert!(a.iter().any(|s| !s.is_ascii()));
+    }
+
+    #[test]
+    fn balance_makes_every_set_count_the_same() {
+        let mut sets = vec![
+            (0..30).map(|_| sample(&[(0.5, true)])).collect::<Vec<_>>(),
+            (0..10).map(|_| sample(&[(0.5, true)])).collect(),
+            Vec::new(),
+        ];
+        balance(&mut sets);
+        let totals: Vec<f64> = sets
+            .iter()
+            .map(|s| s.iter().map(|x| x.weight).sum())
+            .collect();
+        assert!((totals[0] - 20.0).abs() < 1e-9 && (totals[1] - 20.0).abs() < 1e-9);
+        assert_eq!(totals[2], 0.0);
+    }
+
+    #[test]
+    fn threshold_counts_questions_by_their_weight() {
+        let w = Weights {
+            fitted_on: String::new(),
+            bias: 0.0,
+            threshold: 0.5,
+            weights: [("coverage".to_string(), 1.0)].into_iter().collect(),
+            answer_bias: 0.0,
+            answer: [("top".to_string(), 1.0)].into_iter().collect(),
+            sure: 1.0,
+            fast: None,
+        };
+        // The five least confident questions weigh 2 each: of 105, 5% allows refusing two
+        // of them (counted one by one, five would be refused).
+        let mut samples: Vec<Sample> = (1..=100)
+            .map(|i| sample(&[(i as f32 / 100.0, true)]))
+            .collect();
+        for s in &mut samples[..5] {
+            s.weight = 2.0;
+        }
+        let refs: Vec<&Sample> = samples.iter().collect();
+        let t = threshold(&refs, &w);
+        let abstained = samples.iter().filter(|s| top(s, &w).1 < t).count();
+        assert_eq!(abstained, 2);
+    }
+
+    #[test]
+    fn separation_counts_the_pairs_in_order() {
+        let w = Weights {
+            fitted_on: String::new(),
+            bias: 0.0,
+            threshold: 0.5,
+            weights: [("coverage".to_string(), 1.0)].into_iter().collect(),
+            answer_bias: 0.0,
+            answer: Default::default(),
+            sure: 1.0,
+            fast: None,
+        };
+        let answers = [sample(&[(0.9, true)]), sample(&[(0.5, true)])];
+        let refuse = [sample(&[(0.7, false)]), sample(&[(0.1, false)])];
+        let all: Vec<&Sample> = answers.iter().chain(&refuse).collect();
+        // 0.1 is below both answers, 0.7 below one of them: 3 of 4 pairs.
+        assert!((separation(&all, &w) - 0.75).abs() < 1e-9);
     }
 
     #[test]

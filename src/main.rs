@@ -772,19 +772,30 @@ fn run_fit(args: &Args) -> ExitCode {
         .iter()
         .map(|s| {
             let engine = Engine::new(&s.config).expect("built once already");
-            citebot::fit::samples(&engine, &s.cases)
+            let mut samples = citebot::fit::samples(&engine, &s.cases);
+            samples.extend(citebot::fit::noise_samples(&engine, s.name.len() as u64));
+            samples
         })
         .collect();
+    let balanced = |mut sets: Vec<Vec<citebot::fit::Sample>>| {
+        citebot::fit::balance(&mut sets);
+        sets
+    };
     let names: Vec<&str> = sets.iter().map(|s| s.name.as_str()).collect();
     if args.folds {
-        println!("left out          answerable  top-1  abstention  false-abst  (threshold)");
+        println!(
+            "left out          answerable  top-1  abstention  false-abst  separation  (threshold)"
+        );
         for (i, set) in sets.iter().enumerate() {
-            let train: Vec<&citebot::fit::Sample> = samples
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != i)
-                .flat_map(|(_, s)| s.iter())
-                .collect();
+            let train_sets = balanced(
+                samples
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, s)| s.clone())
+                    .collect(),
+            );
+            let train: Vec<&citebot::fit::Sample> = train_sets.iter().flatten().collect();
             let weights = citebot::fit::fit(&train, "fold");
             let mut config = set.config.clone();
             config.tuning.weights = Some(Box::leak(Box::new(weights.clone())));
@@ -792,18 +803,23 @@ fn run_fit(args: &Args) -> ExitCode {
             config.tuning.threshold = None;
             let engine = Engine::new(&config).expect("built once already");
             let r = eval::run(&engine, &set.cases);
+            // The set's own questions, not the noise added to fit on.
+            let left_out: Vec<&citebot::fit::Sample> =
+                samples[i].iter().filter(|s| !s.noise).collect();
             println!(
-                "{:<17} {:>10}  {:.3}  {:.3}       {:.3}       ({:.3})",
+                "{:<17} {:>10}  {:.3}  {:.3}       {:.3}       {:.3}       ({:.3})",
                 set.name,
                 r.answerable,
                 r.top1(),
                 r.abstention(),
                 r.false_abstention(),
+                citebot::fit::separation(&left_out, &weights),
                 weights.threshold
             );
         }
         return ExitCode::SUCCESS;
     }
+    let samples = balanced(samples);
     let all: Vec<&citebot::fit::Sample> = samples.iter().flatten().collect();
     let weights = citebot::fit::fit(
         &all,

@@ -113,6 +113,8 @@ pub struct Index {
     /// Per sentence: the terms and people of the sentence before it when it refers back to it.
     context: Vec<Vec<(u32, f32)>>,
     context_people: Vec<Vec<usize>>,
+    /// Per sentence: the figures it states ([`figures`]), with its context's.
+    figures: Vec<Vec<String>>,
     lengths: Vec<f32>,
     avg_len: f32,
     /// Per sentence: its embedding (meaning), by the sentence-embedding model; computed the
@@ -161,6 +163,8 @@ pub struct Query {
     pub calendar: bool,
     /// Concepts of the names the question gives that the article also uses ("Crimea").
     pub names: Vec<u32>,
+    /// The figures the question states ("the 10th century", "50% containment").
+    pub figures: Vec<String>,
 }
 
 /// One ranked sentence.
@@ -310,6 +314,15 @@ impl Index {
                 c
             })
             .collect();
+        let figures = (0..back.len())
+            .map(|i| {
+                let mut f = figures(&article.sentences[i].text);
+                if back[i] {
+                    f.extend(figures(&article.sentences[i - 1].text));
+                }
+                f
+            })
+            .collect();
         let context_people = (0..back.len())
             .map(|i| {
                 if back[i] {
@@ -446,6 +459,7 @@ impl Index {
             first_use,
             context,
             context_people,
+            figures,
             lengths,
             avg_len,
             embeddings: std::sync::OnceLock::new(),
@@ -634,6 +648,7 @@ impl Index {
             subject,
             calendar,
             names,
+            figures: figures(question),
             normalized,
             people,
             by_role,
@@ -1171,6 +1186,7 @@ impl Index {
                     quote_match: flag(quote && !facts.quotes.is_empty()),
                     topic_missing: flag(query.kind == Kind::Quote && self.topic_missing(query, si)),
                     name_missing: flag(self.name_missing(query, si)),
+                    figure_missing: flag(self.figure_missing(query, si)),
                     focus_missing: flag(self.focus_missing(query, si)),
                     subject_missing: flag(self.subject_missing(query, si)),
                     subject_leads: flag(query.subject.is_some_and(|s| self.leads[si].contains(&s))),
@@ -1374,6 +1390,12 @@ impl Index {
         !query.by_role && query.names.iter().any(|&n| !self.has_concept(si, n))
     }
 
+    /// A figure the question states ("in the 10th century") that neither the sentence nor its
+    /// context states.
+    fn figure_missing(&self, query: &Query, si: usize) -> bool {
+        query.figures.iter().any(|f| !self.figures[si].contains(f))
+    }
+
     fn focus_missing(&self, query: &Query, si: usize) -> bool {
         query
             .focus
@@ -1415,6 +1437,23 @@ fn abstained(query: Query, confidence: f32, why: Abstention) -> Ranking {
         candidates: Vec::new(),
         confidence,
     }
+}
+
+/// The figures a text states, as digits: "1,200" and "1200" -> "1200", "$2.75" -> "2.75",
+/// "10th" -> "10", "50%" -> "50", "the 1100s" -> "1100".
+pub fn figures(text: &str) -> Vec<String> {
+    static FIGURE: OnceLock<Regex> = OnceLock::new();
+    let re = FIGURE.get_or_init(|| {
+        Regex::new(r"[0-9](?:[0-9]|,[0-9]{3})*(?:\.[0-9]+)?").expect("valid figure pattern")
+    });
+    let mut out: Vec<String> = Vec::new();
+    for m in re.find_iter(text).take(64) {
+        let f = m.as_str().replace(',', "");
+        if !out.contains(&f) {
+            out.push(f);
+        }
+    }
+    out
 }
 
 /// 1 for true, 0 for false.
@@ -1783,4 +1822,19 @@ fn focus_word(normalized: &str) -> Option<&str> {
         .or_else(|| short.captures(normalized))
         .and_then(|c| c.get(1))
         .map(|m| m.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_are_read_as_digits() {
+        assert_eq!(
+            figures("A crowd of 61,480 paid $2.75 in the 10th century, the 1100s and 50%."),
+            ["61480", "2.75", "10", "1100", "50"]
+        );
+        assert_eq!(figures("1200 and 1,200 are one figure"), ["1200"]);
+        assert!(figures("no figures here, only words").is_empty());
+    }
 }

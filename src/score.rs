@@ -65,6 +65,8 @@ features! {
     topic_missing,
     /// A name the question gives (a place, an organisation) is absent from the sentence.
     name_missing,
+    /// A figure the question states (a year, a number, "the 10th century") is absent.
+    figure_missing,
     /// The thing asked about ("the date of ...", "the cost of ...") is absent.
     focus_missing,
     /// The subject of "what did X do" is absent.
@@ -143,6 +145,7 @@ pub const ANSWER_NAMES: &[&str] = &[
     "quote_match",
     "topic_missing",
     "name_missing",
+    "figure_missing",
     "focus_missing",
     "subject_missing",
     "subject_leads",

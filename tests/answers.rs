@@ -173,3 +173,25 @@ fn chat_contractions_read_like_the_full_words() {
     "#]],
     );
 }
+
+#[test]
+fn a_figure_the_question_states_must_be_in_the_sentence() {
+    let engine = crate::helpers::engine();
+    let features = engine
+        .features("What happened to Crimea in 2014?")
+        .expect("scored");
+    let at = |text: &str| {
+        let i = engine
+            .article()
+            .sentences
+            .iter()
+            .position(|s| s.text.contains(text))
+            .expect("a sentence of the article");
+        features[i].figure_missing
+    };
+    assert_eq!(at("Following the 2014 ousting"), 0.0);
+    assert_eq!(at("around 20% of Ukraine"), 1.0);
+    // Without a figure in the question, no sentence lacks one.
+    let plain = engine.features("What happened to Crimea?").expect("scored");
+    assert!(plain.iter().all(|f| f.figure_missing == 0.0));
+}
