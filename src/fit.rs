@@ -444,6 +444,25 @@ mod tests {
         }
     }
 
+    /// Weights that rank by `coverage` alone; with `answer`, an answer model whose confidence
+    /// is the ranking probability (through `top`).
+    fn coverage_weights(answer: bool) -> Weights {
+        Weights {
+            fitted_on: String::new(),
+            bias: 0.0,
+            threshold: 0.5,
+            weights: [("coverage".to_string(), 1.0)].into_iter().collect(),
+            answer_bias: 0.0,
+            answer: if answer {
+                [("top".to_string(), 1.0)].into_iter().collect()
+            } else {
+                Default::default()
+            },
+            sure: 1.0,
+            fast: None,
+        }
+    }
+
     #[test]
     fn solve_inverts_a_small_system() {
         let x = solve(vec![vec![2.0, 1.0], vec![1.0, 3.0]], vec![3.0, 5.0]);
@@ -505,16 +524,7 @@ mod tests {
 
     #[test]
     fn threshold_counts_questions_by_their_weight() {
-        let w = Weights {
-            fitted_on: String::new(),
-            bias: 0.0,
-            threshold: 0.5,
-            weights: [("coverage".to_string(), 1.0)].into_iter().collect(),
-            answer_bias: 0.0,
-            answer: [("top".to_string(), 1.0)].into_iter().collect(),
-            sure: 1.0,
-            fast: None,
-        };
+        let w = coverage_weights(true);
         // The five least confident questions weigh 2 each: of 105, 5% allows refusing two
         // of them (counted one by one, five would be refused).
         let mut samples: Vec<Sample> = (1..=100)
@@ -531,16 +541,7 @@ mod tests {
 
     #[test]
     fn separation_counts_the_pairs_in_order() {
-        let w = Weights {
-            fitted_on: String::new(),
-            bias: 0.0,
-            threshold: 0.5,
-            weights: [("coverage".to_string(), 1.0)].into_iter().collect(),
-            answer_bias: 0.0,
-            answer: Default::default(),
-            sure: 1.0,
-            fast: None,
-        };
+        let w = coverage_weights(false);
         let answers = [sample(&[(0.9, true)]), sample(&[(0.5, true)])];
         let refuse = [sample(&[(0.7, false)]), sample(&[(0.1, false)])];
         let all: Vec<&Sample> = answers.iter().chain(&refuse).collect();
@@ -550,16 +551,7 @@ mod tests {
 
     #[test]
     fn threshold_keeps_all_but_the_allowed_share() {
-        let w = Weights {
-            fitted_on: String::new(),
-            bias: 0.0,
-            threshold: 0.5,
-            weights: [("coverage".to_string(), 1.0)].into_iter().collect(),
-            answer_bias: 0.0,
-            answer: [("top".to_string(), 1.0)].into_iter().collect(),
-            sure: 1.0,
-            fast: None,
-        };
+        let w = coverage_weights(true);
         let samples: Vec<Sample> = (1..=100)
             .map(|i| sample(&[(i as f32 / 100.0, true)]))
             .collect();

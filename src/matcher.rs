@@ -1441,7 +1441,7 @@ fn abstained(query: Query, confidence: f32, why: Abstention) -> Ranking {
 
 /// The figures a text states, as digits: "1,200" and "1200" -> "1200", "$2.75" -> "2.75",
 /// "10th" -> "10", "50%" -> "50", "the 1100s" -> "1100".
-pub fn figures(text: &str) -> Vec<String> {
+fn figures(text: &str) -> Vec<String> {
     static FIGURE: OnceLock<Regex> = OnceLock::new();
     let re = FIGURE.get_or_init(|| {
         Regex::new(r"[0-9](?:[0-9]|,[0-9]{3})*(?:\.[0-9]+)?").expect("valid figure pattern")
