@@ -17,10 +17,11 @@ USAGE:
                                          one JSON object per line
     citebot eval [OPTIONS] FILE          score the engine on a question file (or a SQuAD-style
                                          .jsonl file with --article)
-    citebot fit [--sets FILE] [--folds] [--write FILE]
+    citebot fit [--sets FILE] [--folds [--misses]] [--write FILE]
                                          fit the scoring weights on the labelled question sets
                                          (default tests/questions/sets.toml); --folds scores
                                          each set with weights fitted on the others
+                                         (--misses lists what each fold got wrong)
     citebot check-config [OPTIONS]       validate the configuration and exit 0 (valid) or 1
     citebot healthcheck [OPTIONS]        exit 0 if the running bot's /healthz answers 200
     citebot knowledge [OPTIONS]          show the people and quotes found in the article
@@ -63,6 +64,8 @@ struct Args {
     title: Option<String>,
     json: bool,
     folds: bool,
+    /// `fit --folds --misses`: list every left-out question the fold got wrong.
+    misses: bool,
     sets: Option<PathBuf>,
     write: Option<PathBuf>,
     /// Earlier questions of a conversation (`explain --after`).
@@ -95,6 +98,7 @@ fn parse_args() -> Result<Args, String> {
             }
             Long("json") => args.json = true,
             Long("folds") => args.folds = true,
+            Long("misses") => args.misses = true,
             Long("sets") => args.sets = Some(parser.value().map_err(|e| e.to_string())?.into()),
             Long("write") => args.write = Some(parser.value().map_err(|e| e.to_string())?.into()),
             Long("after") => args.after.push(
@@ -816,6 +820,9 @@ fn run_fit(args: &Args) -> ExitCode {
                 citebot::fit::separation(&left_out, &weights),
                 weights.threshold
             );
+            if args.misses {
+                print!("{}", r.render());
+            }
         }
         return ExitCode::SUCCESS;
     }
