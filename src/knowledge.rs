@@ -99,13 +99,20 @@ impl Knowledge {
     fn match_alias(&self, words: &[&str], i: usize, names_only: bool) -> Option<(usize, usize)> {
         let mut best: Option<(usize, usize)> = None;
         for (p, person) in self.people.iter().enumerate() {
-            let surname = person.surname().to_lowercase();
+            // As the words of text have it: "Marquez-Vidal" is "marquez vidal".
+            let surname: Vec<String> = person
+                .surname()
+                .to_lowercase()
+                .replace(['’', '\''], "")
+                .split('-')
+                .map(str::to_string)
+                .collect();
             for alias in &person.aliases {
                 let n = alias.len();
                 if i + n <= words.len()
                     && alias.iter().zip(&words[i..i + n]).all(|(a, w)| a == w)
                     && best.is_none_or(|(_, m)| n > m)
-                    && (!names_only || alias.contains(&surname))
+                    && (!names_only || surname.iter().all(|s| alias.contains(s)))
                 {
                     best = Some((p, n));
                 }
@@ -185,13 +192,27 @@ pub fn extract(
         return Err(errors);
     }
     let mut last_person: Option<usize> = None;
+    // The speaker of the previous sentence's last quotation, within one paragraph.
+    let mut last_quoted: Option<(usize, usize)> = None;
     for (si, sentence) in article.sentences.iter().enumerate() {
         let words = vocab.article_words(&sentence.text);
         let facts = sentence_facts(&k, &sentence.text, &words, &mut last_person);
         let quotes = find_quotes(&sentence.text);
         let mut facts = facts;
+        let paragraph = sentence.id.paragraph;
+        let mut quoted = None;
         for (qstart, qend, qtext) in quotes {
-            let speaker = quote_speaker(&k, &words, qstart, qend, &facts);
+            // A sentence that is nothing but a quotation goes on with the previous one's
+            // speaker ("“...,” Whitfield said. “The drought years ...”").
+            let continued = qstart == 0
+                && sentence.text[qend..].trim().is_empty()
+                && last_quoted.is_some_and(|(para, _)| para == paragraph);
+            let speaker = quote_speaker(&k, &words, qstart, qend, &facts).or(if continued {
+                last_quoted.map(|(_, p)| p)
+            } else {
+                None
+            });
+            quoted = speaker.map(|p| (paragraph, p));
             if let Some(s) = speaker
                 && !facts.speakers.contains(&s)
             {
@@ -205,8 +226,17 @@ pub fn extract(
             });
         }
         k.facts.push(facts);
+        last_quoted = quoted;
     }
     Ok(k)
+}
+
+/// A capitalised word of a name: "Eklund", "Marquez-Vidal", "Tomás", "O'Neill".
+const NAME_WORD: &str = r"\p{Lu}(?:[’']\p{Lu})?\p{Ll}+(?:-\p{Lu}?\p{Ll}+)*";
+
+/// A full name: two or three capitalised words.
+fn full_name() -> String {
+    format!(r"{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}}")
 }
 
 fn title_regex() -> &'static Regex {
@@ -217,7 +247,7 @@ fn title_regex() -> &'static Regex {
             .map(|t| regex::escape(t))
             .collect::<Vec<_>>()
             .join("|");
-        let name = r"(?:[A-Z]\.){1,3}\s?[A-Z][\p{L}’'\-]+|[A-Z][\p{Ll}’'\-]+(?:\s+[A-Z][\p{Ll}’'\-]+){0,2}";
+        let name = format!(r"(?:[A-Z]\.){{1,3}}\s?[A-Z][\p{{L}}’'\-]+|{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}}");
         Regex::new(&format!(
             r"(?:(?P<qual>U\.S\.|U\.K\.|[A-Z][\p{{L}}]+(?:’s|'s)?)\s+)?(?P<title>{titles})\s+(?P<name>{name})"
         ))
@@ -229,15 +259,89 @@ fn speech_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         // A two- or three-word capitalised name right before or after a speech verb.
-        Regex::new(
-            r"(?P<a>\b[A-Z][\p{Ll}’'\-]+(?:\s+[A-Z][\p{Ll}’'\-]+){1,2}),?\s+(?:said|says|told|added|stated|warned|argued|insisted)\b|\b(?:said|says|told|added)\s+(?P<b>[A-Z][\p{Ll}’'\-]+(?:\s+[A-Z][\p{Ll}’'\-]+){1,2})",
-        )
+        let name = full_name();
+        Regex::new(&format!(
+            r"(?P<a>\b{name}),?\s+(?:said|says|told|added|stated|warned|argued|insisted|noted|explained|wrote)\b|\b(?:said|says|told|added)\s+(?P<b>{name})"
+        ))
         .expect("the speech pattern is valid")
     })
 }
 
-/// People named with a title ("French President Emmanuel Macron") or as the subject of a
-/// speech verb ("Jane Doe said"), merged by surname.
+/// A lower-case word (or the sentence's first word) right before a full name: a role when
+/// [`is_role`] says so ("striker Jonah Mbeki", "glaciologist Elena Marquez-Vidal", "head coach
+/// Marta Eklund", "Referee Paul Dekker awarded ...", "the college's president, Ellen Varga").
+fn role_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(&format!(
+            r"(?:^(?P<lead>\p{{Lu}}\p{{Ll}}+(?:-\p{{Ll}}+)?)|\b(?P<role>\p{{Ll}}+(?:-\p{{Ll}}+)?)),?\s+(?P<name>{})",
+            full_name()
+        ))
+        .expect("the role pattern is valid")
+    })
+}
+
+/// A full name followed by an apposition that only a person takes: an age ("Kamara, 19,"),
+/// a relative "who", or a description holding a role ("Carla Mendes, a 38-year-old nurse").
+fn apposition_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(&format!(
+            r"(?P<name>{}),\s+(?:(?P<age>\d{{1,3}}),|(?P<who>who)\b|(?:(?:a|an|the)\s+)?(?P<desc>[^,.;:()]{{1,60}}))",
+            full_name()
+        ))
+        .expect("the apposition pattern is valid")
+    })
+}
+
+/// A courtesy title before a name of one or more words ("Dr. Priya Raman", "Ms Okafor").
+fn honorific_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(&format!(
+            r"\b(?P<title>Dr|Mr|Mrs|Ms|Prof|Sir|Dame)\.?\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})"
+        ))
+        .expect("the honorific pattern is valid")
+    })
+}
+
+/// Whether a lower-case word names what a person is or does: one of the common roles, or a
+/// word with an agent ending ("-ist", "-er", "-or", "-ian", "-ent", "-ee", "-person").
+fn is_role(word: &str) -> bool {
+    if lexicon::ROLES.contains(&word) {
+        return true;
+    }
+    if word.chars().count() < 5
+        || lexicon::STOP_WORDS.contains(&word)
+        || lexicon::NOT_ROLES.contains(&word)
+    {
+        return false;
+    }
+    [
+        "ist", "er", "or", "ian", "ent", "ee", "man", "woman", "person",
+    ]
+    .iter()
+    .any(|suffix| word.ends_with(suffix))
+}
+
+/// Whether a capitalised span can be a person's name: no word of it is a country, a title,
+/// a time word, a function word or a word that names a place or an organisation ("Harbor
+/// Street", "Northern Football Association").
+fn can_be_person(name: &str, non_names: &[String]) -> bool {
+    let lower = name.to_lowercase();
+    !non_names.contains(&lower)
+        && lower.split(' ').all(|w| {
+            !non_names.iter().any(|n| n == w)
+                && !lexicon::STOP_WORDS.contains(&w)
+                && !lexicon::TIME_WORDS.contains(&w)
+                && !lexicon::PLACE_AND_ORGANISATION_WORDS.contains(&w)
+        })
+}
+
+/// People the article names, merged by surname. A capitalised name counts as a person when
+/// the article says so: a title ("French President Emmanuel Macron"), a role ("striker Jonah
+/// Mbeki"), a courtesy title ("Dr. Raman"), a speech verb ("Jane Doe said"), or an apposition
+/// ("Carla Mendes, a 38-year-old nurse"; "Kamara, 19,"; "Ferreira, who ...").
 fn find_people(article: &Article) -> Vec<Person> {
     let mut people: Vec<Person> = Vec::new();
     let non_names: Vec<String> = lexicon::country_forms()
@@ -253,6 +357,32 @@ fn find_people(article: &Article) -> Vec<Person> {
             };
             found.push((Some(title), c["name"].to_string()));
         }
+        for c in honorific_regex().captures_iter(&s.text) {
+            found.push((None, c["name"].to_string()));
+        }
+        for c in role_regex().captures_iter(&s.text) {
+            // A role opens the sentence capitalised ("Striker Jonah Mbeki doubled ...").
+            let role = c
+                .name("role")
+                .or(c.name("lead"))
+                .map_or(String::new(), |r| r.as_str().to_lowercase());
+            if is_role(&role) {
+                found.push((Some(role), c["name"].to_string()));
+            }
+        }
+        for c in apposition_regex().captures_iter(&s.text) {
+            // A role among the description's first words ("a 38-year-old nurse from ...",
+            // "planning director at ..."), not a plural ("the defenders").
+            let described = c.name("desc").is_some_and(|d| {
+                d.as_str()
+                    .split_whitespace()
+                    .take(4)
+                    .any(|w| is_role(w) && !w.ends_with('s'))
+            });
+            if c.name("age").is_some() || c.name("who").is_some() || described {
+                found.push((None, c["name"].to_string()));
+            }
+        }
         for c in speech_regex().captures_iter(&s.text) {
             if let Some(n) = c.name("a").or(c.name("b")) {
                 found.push((None, n.as_str().to_string()));
@@ -260,11 +390,7 @@ fn find_people(article: &Article) -> Vec<Person> {
         }
         for (title, name) in found {
             let name = name.trim().to_string();
-            if non_names.contains(&name.to_lowercase())
-                || name
-                    .split(' ')
-                    .any(|w| non_names.contains(&w.to_lowercase()))
-            {
+            if !can_be_person(&name, &non_names) {
                 continue;
             }
             let surname = name.rsplit(' ').next().unwrap_or(&name).to_string();
@@ -646,7 +772,8 @@ fn quote_speaker(
                 // The speaker is the last person (or pronoun) between the quote and the verb,
                 // or the person right after the verb ("said Jane Doe").
                 for &j in window[..n].iter().rev() {
-                    if let Some((p, _)) = k.named_person_at(&lower, j) {
+                    // A name, or a role only one person has ("the mayor said").
+                    if let Some((p, _)) = k.person_at(&lower, j) {
                         return Some(p);
                     }
                     if PRONOUNS.contains(&lower[j]) {
@@ -657,7 +784,10 @@ fn quote_speaker(
                             .or_else(|| facts.speakers.first().copied());
                     }
                 }
-                if let Some((p, _)) = k.named_person_at(&lower, i + 1) {
+                // "said Jane Doe", "said association spokesperson Jane Doe".
+                if let Some(p) = (i + 1..(i + 5).min(lower.len()))
+                    .find_map(|j| k.named_person_at(&lower, j).map(|(p, _)| p))
+                {
                     return Some(p);
                 }
             }
@@ -758,6 +888,68 @@ mod tests {
                 quote 1.2 Jane Doe: It will pass
                 quote 2.1 Raymond Toller: We object
                 quote 3.1 Ann Lee: a burden.
+            "#]],
+        );
+    }
+
+    #[test]
+    fn people_named_by_role_courtesy_title_and_apposition() {
+        check(
+            "Striker Jonah Mbeki scored, and head coach Marta Eklund smiled.\n\
+             Carla Mendes, a 38-year-old nurse from Kessler Bay, cheered. Kamara, 19, is young.\n\
+             Idris Kamara, who scored, left. Dr. Priya Raman agreed.\n\
+             The study was led by glaciologist Elena Marquez-Vidal of the University of Chile.\n\
+             \"It hurts,\" said the college's president, Ellen Varga.\n",
+            expect![[r#"
+                person striker Jonah Mbeki | striker jonah mbeki, jonah mbeki, striker mbeki, mbeki, striker
+                person coach Marta Eklund | coach marta eklund, marta eklund, coach eklund, eklund, coach
+                person Carla Mendes | carla mendes, mendes
+                person Idris Kamara | idris kamara, kamara
+                person Priya Raman | priya raman, raman
+                person glaciologist Elena Marquez-Vidal | glaciologist elena marquez vidal, elena marquez vidal, glaciologist marquez vidal, marquez vidal, glaciologist
+                person president Ellen Varga | president ellen varga, ellen varga, president varga, varga, president
+                quote 5.1 Ellen Varga: It hurts
+            "#]],
+        );
+    }
+
+    #[test]
+    fn places_organisations_and_words_with_agent_endings_are_not_people() {
+        let article = Article::parse(
+            "The Northern Football Association said it would review the call.\n\
+             Fans gathered after Harbor Street closed, near the former Gallia Lugdunensis.\n\
+             The Kessler Bay Rovers, the winners, paraded.\n",
+        );
+        let vocab = Vocab::new(&[], &[]);
+        let k = extract(&article, &vocab, &[]).unwrap();
+        assert_eq!(k.people, []);
+    }
+
+    #[test]
+    fn roles_are_words_for_what_a_person_does() {
+        for role in [
+            "captain",
+            "glaciologist",
+            "striker",
+            "spokesperson",
+            "full-back",
+        ] {
+            assert!(is_role(role), "{role}");
+        }
+        for word in ["after", "under", "former", "summer", "the", "percent"] {
+            assert!(!is_role(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn a_quote_standing_alone_goes_on_with_the_previous_speaker() {
+        check(
+            "“It is real,” Jonathan Whitfield said. “A few wet winters could change it.”\n“Another paragraph,” someone wrote.\n",
+            expect![[r#"
+                person Jonathan Whitfield | jonathan whitfield, whitfield
+                quote 1.1 Jonathan Whitfield: It is real
+                quote 1.2 Jonathan Whitfield: A few wet winters could change it.
+                quote 2.1 ?: Another paragraph
             "#]],
         );
     }

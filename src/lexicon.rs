@@ -249,6 +249,68 @@ pub const TITLES: &[&str] = &[
     "Congresswoman", "Representative", "Judge", "Justice", "Sheriff",
 ];
 
+/// Common words for what a person is or does, as they stand before a name ("striker Jonah
+/// Mbeki", "chief executive Marguerite Holloway"); words with an agent ending ("-er", "-ist")
+/// need not be listed.
+#[rustfmt::skip]
+pub const ROLES: &[&str] = &[
+    "captain", "coach", "chief", "executive", "head", "spokesperson", "spokesman",
+    "spokeswoman", "referee", "forward", "midfielder", "substitute", "full-back", "goalkeeper",
+    "keeper", "analyst", "economist", "scientist", "professor", "doctor", "nurse", "attorney",
+    "lawyer", "judge", "mayor", "resident", "student", "author", "official", "chair",
+    "president", "director", "founder", "owner", "officer", "engineer", "architect",
+    "detective", "investigator", "candidate", "activist", "farmer", "witness", "patient",
+    "physician", "surgeon", "pilot", "chef", "artist", "singer", "actor", "actress", "host",
+    "priest", "bishop", "colonel", "lieutenant", "sergeant", "corporal", "private", "agent",
+    "deputy", "aide", "adviser", "advisor", "counsel", "clerk", "treasurer", "superintendent",
+    "principal", "dean", "chancellor", "councillor", "councilor", "lawmaker", "legislator",
+    "senator", "governor", "secretary", "minister", "ambassador", "envoy", "diplomat",
+    "journalist", "reporter", "editor", "photographer", "veteran", "rookie", "defender",
+    "striker", "winger", "manager", "trainer", "owner", "commissioner", "sheriff", "chairman",
+    "chairwoman", "meteorologist", "researcher", "co-author", "colleague", "partner", "member",
+];
+
+/// Words with an agent ending that are not roles ("after Harbor Street").
+#[rustfmt::skip]
+pub const NOT_ROLES: &[&str] = &[
+    "after", "under", "over", "later", "never", "whether", "rather", "either", "neither",
+    "other", "another", "together", "further", "however", "whatever", "whenever", "wherever",
+    "water", "center", "centre", "border", "number", "summer", "winter", "major", "minor",
+    "prior", "percent", "recent", "current", "event", "consent", "floor", "corner", "quarter",
+    "matter", "order", "letter", "power", "tower", "river", "cover", "offer", "enter", "consider",
+    "remember", "deliver", "gather", "suffer", "wonder", "answer", "chapter", "sector", "factor",
+    "error", "favor", "favour", "labor", "labour", "color", "colour", "honor", "honour",
+    "behavior", "behaviour", "monitor", "corridor", "interior", "exterior", "elsewhere",
+    "newer", "older", "higher", "lower", "larger", "smaller", "greater", "bigger", "longer",
+    "shorter", "faster", "slower", "earlier", "farther", "closer", "better", "fewer",
+    "ceremony", "agreement", "government", "parliament", "moment", "comment", "statement",
+    "department", "element", "content", "extent", "present", "frequent", "urgent", "silent",
+    "different", "independent", "apparent", "patent", "talent", "accident", "incident",
+    "against", "meanwhile", "whereas", "beneath", "between", "throughout", "toward", "towards",
+    "former", "latter", "upper", "inner", "outer", "proper", "bitter", "clever", "eager",
+];
+
+/// Words that make a capitalised span a place or an organisation, not a person ("Harbor
+/// Street", "Northern Football Association", "University of Chile").
+#[rustfmt::skip]
+pub const PLACE_AND_ORGANISATION_WORDS: &[&str] = &[
+    "street", "road", "avenue", "lane", "boulevard", "drive", "route", "highway", "bridge",
+    "square", "county", "city", "town", "township", "village", "district", "province", "region",
+    "river", "lake", "mountain", "mount", "valley", "canyon", "creek", "springs", "ridge",
+    "island", "islands", "coast", "bay", "harbor", "harbour", "port", "park", "stadium", "arena",
+    "center", "centre", "hall", "hospital", "clinic", "school", "college", "university",
+    "institute", "academy", "laboratory", "board", "agency", "association", "authority",
+    "council", "committee", "commission", "company", "corporation", "corp", "inc", "ltd", "group",
+    "department", "ministry", "service", "services", "office", "court", "party", "union", "fund",
+    "bank", "foundation", "society", "league", "club", "conference", "summit", "cup", "trophy",
+    "shield", "championship", "fire", "station", "airport", "rovers", "united", "athletic",
+    "news", "times", "journal", "review", "community", "national", "regional", "international",
+    "federal", "state", "republic", "kingdom", "alliance", "forum", "council", "network",
+    "museum", "library", "church", "cathedral", "palace", "house", "tower", "plant", "factory",
+    "mall", "market", "hotel", "restaurant", "team", "force", "army", "navy", "guard", "police",
+    "appliances", "industries", "systems", "technologies", "labs", "holdings", "partners",
+];
+
 /// Countries with their adjectives, as they qualify a title ("French President") or stand
 /// alone in a question ("the president of France"). The first entry is the country's name.
 #[rustfmt::skip]
