@@ -1108,8 +1108,8 @@ impl Index {
     }
 
     /// The evidence tests that decide a question before any scoring: a quote request about
-    /// someone the article never quotes or reports, or a question whose focus ("what is the
-    /// weather in ...") is a word the article never uses.
+    /// someone the article never quotes or reports, or never names, or a question whose focus
+    /// ("what is the weather in ...") is a word the article never uses.
     pub fn precheck(&self, query: &Query, knowledge: &Knowledge) -> Option<Abstention> {
         if matches!(query.kind, Kind::Quote)
             && let Some(&p) = query.people.first()
@@ -1121,6 +1121,14 @@ impl Index {
             && query.unknown.iter().any(|u| u == focus)
         {
             return Some(Abstention::UnknownFocus(focus.clone()));
+        }
+        // "What did Biden say?": the one asked about is a word the article never uses.
+        if matches!(query.kind, Kind::Quote)
+            && query.people.is_empty()
+            && let Some(speaker) = subject_word(&query.normalized)
+            && query.unknown.iter().any(|u| u == speaker)
+        {
+            return Some(Abstention::UnknownFocus(speaker.to_string()));
         }
         None
     }

@@ -134,6 +134,20 @@ fn person_the_article_never_quotes_is_not_given_words() {
 }
 
 #[test]
+fn someone_the_article_never_names_is_not_given_words() {
+    check(
+        "what did biden say about the talks?",
+        expect![[r#"
+            The article doesn't say anything about “biden”.
+            Questions I can answer:
+              - Has a timeline for peace talks been announced?
+              - How much of Ukraine does Russia control?
+              - What did Zelensky say about NATO?
+        "#]],
+    );
+}
+
+#[test]
 fn the_author_is_not_invented() {
     check(
         "who wrote this article?",
