@@ -65,16 +65,13 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("pentagon chief", "defense secretary"), ("win back", "regain"), ("give back", "return"), ("hand back", "return"), ("take back", "regain"),
     ("get back", "regain"), ("won back", "regain"), ("taken back", "regain"),
     ("take over", "capture"), ("took over", "capture"),
-   
-   
-   
     ("secretary general", "secretarygeneral"),
     ("prime minister", "primeminister"), ("foreign minister", "foreignminister"),
     ("right now", "now"), ("full scale", "fullscale"),
-   
     ("large scale", "fullscale"), ("counter offensive", "counteroffensive"),
     ("counter offensives", "counteroffensive"), ("phone call", "call"), ("on the table", "option"),
     ("in charge", "lead"), ("take place", "happen"), ("took place", "happen"),
+    ("led to", "cause"), ("lead to", "cause"), ("leads to", "cause"), ("leading to", "cause"),
 ];
 
 /// Groups of words that mean the same thing in questions about news; the first word names the
@@ -146,7 +143,7 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["ally", "allies", "partner", "partners", "western", "west"],
     &["fail", "failure", "unable", "unsuccessful"],
     &["oust", "ousting", "ousted", "overthrow", "topple", "depose", "revolution"],
-    &["cause", "trigger", "spark", "prompt", "led", "provoke", "reason"],
+    &["cause", "trigger", "spark", "prompt", "provoke", "reason"],
     &["separatist", "rebels", "rebel", "insurgent", "insurgents", "militants", "proxies", "proxy", "militia"],
     &["east", "eastern"],
     &["south", "southern"],
@@ -198,7 +195,7 @@ pub const IRREGULAR: &[(&str, &str)] = &[
     ("got", "get"), ("gotten", "get"), ("gave", "give"), ("given", "give"), ("made", "make"),
     ("came", "come"), ("saw", "see"), ("seen", "see"), ("told", "tell"), ("thought", "think"),
     ("brought", "bring"), ("bought", "buy"), ("fought", "fight"), ("caught", "catch"),
-    ("held", "hold"), ("lost", "lose"), ("met", "meet"),
+    ("held", "hold"), ("lost", "lose"), ("met", "meet"), ("led", "lead"),
     ("paid", "pay"), ("ran", "run"), ("sent", "send"), ("spent", "spend"), ("stood", "stand"),
     ("struck", "strike"), ("taught", "teach"), ("wrote", "write"), ("written", "write"),
     ("began", "begin"), ("begun", "begin"), ("broke", "break"), ("broken", "break"),
