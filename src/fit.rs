@@ -84,6 +84,13 @@ pub fn samples(engine: &Engine, cases: &[Case]) -> Vec<Sample> {
         .collect()
 }
 
+/// A seed for a set's noise from its name (FNV-1a), so that every set gets noise of its own.
+pub fn seed_of(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// Samples of [`NOISE_PER_SET`] strings of [`noise`] for the article of `engine`, as questions
 /// to refuse.
 pub fn noise_samples(engine: &Engine, seed: u64) -> Vec<Sample> {
@@ -176,7 +183,56 @@ pub fn balance(sets: &mut [Vec<Sample>]) {
 /// over every (question, sentence) pair, then the answer model over each question's best
 /// sentence (is it right?), whose probability is the confidence the threshold applies to.
 pub fn fit(samples: &[&Sample], fitted_on: &str) -> Weights {
-    let mut full = fit_models(samples, fitted_on);
+    fit_with(samples, fitted_on, None)
+}
+
+/// Fits on every set, each counting the same ([`balance`]), and chooses the threshold on
+/// articles left out: each set's confidences come from weights fitted without it, so that the
+/// threshold keeps false abstention at [`FALSE_ABSTENTION`] on an article the weights have
+/// not seen, not only on those they were fitted on (where they are surer than they will be).
+pub fn fit_sets(sets: &[Vec<Sample>], fitted_on: &str) -> Weights {
+    let all = balanced(sets);
+    let refs: Vec<&Sample> = all.iter().flatten().collect();
+    fit_with(&refs, fitted_on, held_out_threshold(sets))
+}
+
+fn balanced(sets: &[Vec<Sample>]) -> Vec<Vec<Sample>> {
+    let mut sets = sets.to_vec();
+    balance(&mut sets);
+    sets
+}
+
+/// The threshold chosen on confidences that each set got from weights fitted on the others
+/// (each set's answerable questions counting the same); `None` with fewer than two sets.
+fn held_out_threshold(sets: &[Vec<Sample>]) -> Option<f32> {
+    if sets.iter().filter(|s| !s.is_empty()).count() < 2 {
+        return None;
+    }
+    let mut decided: Vec<(f32, f64)> = Vec::new();
+    for (i, set) in sets.iter().enumerate() {
+        let others: Vec<Vec<Sample>> = sets
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, s)| s.clone())
+            .collect();
+        let others = balanced(&others);
+        let refs: Vec<&Sample> = others.iter().flatten().collect();
+        let weights = fit_models(&refs, "held out", None);
+        let answerable: Vec<&Sample> = set.iter().filter(|s| !s.gold.is_empty()).collect();
+        let each = 1.0 / answerable.len().max(1) as f64;
+        decided.extend(
+            answerable
+                .iter()
+                .map(|s| (score::confidence(&s.features, &weights).1, each)),
+        );
+    }
+    Some(threshold_of(decided))
+}
+
+/// [`fit`], with the threshold given rather than chosen on `samples` themselves.
+fn fit_with(samples: &[&Sample], fitted_on: &str, threshold: Option<f32>) -> Weights {
+    let mut full = fit_models(samples, fitted_on, threshold);
     let fast_samples: Vec<Sample> = samples
         .iter()
         .map(|s| Sample {
@@ -187,7 +243,7 @@ pub fn fit(samples: &[&Sample], fitted_on: &str) -> Weights {
         })
         .collect();
     let fast_refs: Vec<&Sample> = fast_samples.iter().collect();
-    let fast = fit_models(&fast_refs, "the same, without the meaning signals");
+    let fast = fit_models(&fast_refs, "the same, without the meaning signals", None);
     full.sure = sure_level(samples, &fast_refs, &full, &fast);
     full.fast = Some(Box::new(fast));
     full
@@ -224,8 +280,9 @@ fn sure_level(
     1.0
 }
 
-/// Fits the ranking and answer models and the threshold.
-fn fit_models(samples: &[&Sample], fitted_on: &str) -> Weights {
+/// Fits the ranking and answer models, and chooses the threshold on `samples` unless one is
+/// given.
+fn fit_models(samples: &[&Sample], fitted_on: &str, threshold: Option<f32>) -> Weights {
     let pairs: Vec<Row> = samples
         .iter()
         .flat_map(|s| {
@@ -265,7 +322,7 @@ fn fit_models(samples: &[&Sample], fitted_on: &str) -> Weights {
         .zip(&answer)
         .map(|(n, v)| (n.to_string(), round(*v)))
         .collect();
-    weights.threshold = threshold(samples, &weights);
+    weights.threshold = threshold.unwrap_or_else(|| self::threshold(samples, &weights));
     weights
 }
 
@@ -321,11 +378,17 @@ fn round(v: f64) -> f32 {
 /// The highest threshold on the confidence that abstains on at most [`FALSE_ABSTENTION`] of
 /// the answerable questions (counted by their weights).
 pub fn threshold(samples: &[&Sample], weights: &Weights) -> f32 {
-    let mut best: Vec<(f32, f64)> = samples
-        .iter()
-        .filter(|s| !s.gold.is_empty())
-        .map(|s| (score::confidence(&s.features, weights).1, s.weight))
-        .collect();
+    threshold_of(
+        samples
+            .iter()
+            .filter(|s| !s.gold.is_empty())
+            .map(|s| (score::confidence(&s.features, weights).1, s.weight))
+            .collect(),
+    )
+}
+
+/// The threshold over the confidences of answerable questions, each with its weight.
+fn threshold_of(mut best: Vec<(f32, f64)>) -> f32 {
     if best.is_empty() {
         return 0.5;
     }
@@ -504,6 +567,9 @@ mod tests {
         assert!(a.iter().all(|s| !s.trim().is_empty()));
         assert!(a.iter().any(|s| s.contains(' ')));
         assert!(a.iter().any(|s| !s.is_ascii()));
+        // Sets whose names are as long as each other still get noise of their own.
+        assert_ne!(seed_of("wildfire"), seed_of("cup-fina"));
+        assert_eq!(seed_of("wildfire"), seed_of("wildfire"));
     }
 
     #[test]
@@ -520,6 +586,38 @@ mod tests {
             .collect();
         assert!((totals[0] - 20.0).abs() < 1e-9 && (totals[1] - 20.0).abs() < 1e-9);
         assert_eq!(totals[2], 0.0);
+    }
+
+    #[test]
+    fn fit_sets_chooses_the_threshold_on_the_sets_each_fold_left_out() {
+        // Two articles where the right sentence stands out by different margins.
+        let set = |gap: f32, n: usize| -> Vec<Sample> {
+            (0..n)
+                .map(|i| {
+                    let v = 0.3 + gap * (i % 7) as f32 / 7.0;
+                    sample(&[(v, true), (0.3, false), (0.1, false)])
+                })
+                .chain((0..n / 3).map(|_| sample(&[(0.3, false), (0.2, false)])))
+                .collect()
+        };
+        let sets = vec![set(0.9, 40), set(0.3, 40)];
+        let weights = fit_sets(&sets, "test");
+        // Each set's answerable questions, scored by the weights fitted on the other one.
+        let mut refused = 0.0;
+        for i in 0..2 {
+            let other = balanced(&[sets[1 - i].clone()]);
+            let refs: Vec<&Sample> = other[0].iter().collect();
+            let held_out = fit_models(&refs, "held out", None);
+            let answerable: Vec<&Sample> = sets[i].iter().filter(|s| !s.gold.is_empty()).collect();
+            let below = answerable
+                .iter()
+                .filter(|s| score::confidence(&s.features, &held_out).1 < weights.threshold)
+                .count();
+            refused += below as f64 / answerable.len() as f64 / 2.0;
+        }
+        assert!(refused <= FALSE_ABSTENTION + 1e-9, "{refused}");
+        assert_eq!(weights.fitted_on, "test");
+        assert!(weights.fast.is_some());
     }
 
     #[test]

@@ -777,30 +777,26 @@ fn run_fit(args: &Args) -> ExitCode {
         .map(|s| {
             let engine = Engine::new(&s.config).expect("built once already");
             let mut samples = citebot::fit::samples(&engine, &s.cases);
-            samples.extend(citebot::fit::noise_samples(&engine, s.name.len() as u64));
+            samples.extend(citebot::fit::noise_samples(
+                &engine,
+                citebot::fit::seed_of(&s.name),
+            ));
             samples
         })
         .collect();
-    let balanced = |mut sets: Vec<Vec<citebot::fit::Sample>>| {
-        citebot::fit::balance(&mut sets);
-        sets
-    };
     let names: Vec<&str> = sets.iter().map(|s| s.name.as_str()).collect();
     if args.folds {
         println!(
             "left out          answerable  top-1  abstention  false-abst  separation  (threshold)"
         );
         for (i, set) in sets.iter().enumerate() {
-            let train_sets = balanced(
-                samples
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, _)| *j != i)
-                    .map(|(_, s)| s.clone())
-                    .collect(),
-            );
-            let train: Vec<&citebot::fit::Sample> = train_sets.iter().flatten().collect();
-            let weights = citebot::fit::fit(&train, "fold");
+            let others: Vec<Vec<citebot::fit::Sample>> = samples
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, s)| s.clone())
+                .collect();
+            let weights = citebot::fit::fit_sets(&others, "fold");
             let mut config = set.config.clone();
             config.tuning.weights = Some(Box::leak(Box::new(weights.clone())));
             config.tuning.scorer = citebot::matcher::Scorer::Fitted;
@@ -826,14 +822,12 @@ fn run_fit(args: &Args) -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    let samples = balanced(samples);
-    let all: Vec<&citebot::fit::Sample> = samples.iter().flatten().collect();
-    let weights = citebot::fit::fit(
-        &all,
+    let questions: usize = samples.iter().map(Vec::len).sum();
+    let weights = citebot::fit::fit_sets(
+        &samples,
         &format!(
-            "citebot fit on {} ({} questions)",
+            "citebot fit on {} ({questions} questions)",
             names.join(", "),
-            all.len()
         ),
     );
     let text = weights.to_toml();
