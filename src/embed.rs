@@ -106,6 +106,16 @@ pub struct Model {
     cache: Mutex<HashMap<String, Embedding>>,
 }
 
+/// Whether the model's vocabulary holds `word` (lower case) whole: a word of real English (or a
+/// common name), which a spelling corrector should leave alone ("country" is not a typo of
+/// "county"), where a misspelling falls apart into pieces ("reaserch": "rea", "##ser", ...).
+pub fn is_word(word: &str) -> bool {
+    static WORDS: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    WORDS
+        .get_or_init(|| VOCAB.lines().filter(|l| !l.starts_with("##")).collect())
+        .contains(word)
+}
+
 /// The model compiled into the binary, loaded on first use (about 30 ms).
 pub fn model() -> &'static Model {
     static MODEL: OnceLock<Model> = OnceLock::new();
@@ -718,6 +728,12 @@ mod tests {
             let cos = dot(&e, &r.embedding);
             assert!(cos > 0.98, "{:?}: cosine {cos}", r.text);
         }
+    }
+
+    #[test]
+    fn whole_words_of_the_vocabulary_are_words() {
+        assert!(is_word("country") && is_word("county") && is_word("affect"));
+        assert!(!is_word("reaserch") && !is_word("winnning") && !is_word("##ing"));
     }
 
     #[test]

@@ -692,6 +692,11 @@ impl Index {
         if len < 6 {
             return word.to_string();
         }
+        // A word the language model knows whole is a word of its own, not a misspelling of
+        // the article's ("country" is not "county", "affect" is not "effect").
+        if embed::is_word(word) {
+            return word.to_string();
+        }
         // One edit (a transposition counts as one); two only between forms of one word
         // ("militarily" -> "military"), as two edits also turn real words into others
         // ("criticize" -> "critical").

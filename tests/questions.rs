@@ -177,3 +177,17 @@ fn fitted_scorer_refuses_fewer_answerable_questions_than_the_rules_on_a_new_arti
     );
     assert!(fitted.false_abstention() < rules.false_abstention());
 }
+
+/// Spelling correction mends misspellings, not real words: "country" is not a typo of the
+/// article's "County", while "setlements" is one of "settlements".
+#[test]
+fn real_words_are_not_corrected_into_other_words_of_the_article() {
+    let text = "The first settlements were in County Wexford, in the southeast of Ireland.\n";
+    let config = citebot::Config::builtin().with_article("a.txt", text.to_string(), None);
+    let engine = citebot::Engine::new(&config).unwrap();
+    let country = engine.explain("In what country is Wexford?");
+    assert!(country.contains("unknown: [\"country\"]"), "{country}");
+    let typo = engine.explain("where were the first setlements?");
+    assert!(typo.contains("unknown: []"), "{typo}");
+    assert!(typo.contains("settlement"), "{typo}");
+}
