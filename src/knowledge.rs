@@ -100,13 +100,17 @@ impl Knowledge {
         let mut best: Option<(usize, usize)> = None;
         for (p, person) in self.people.iter().enumerate() {
             // As the words of text have it: "Marquez-Vidal" is "marquez vidal".
-            let surname: Vec<String> = person
-                .surname()
-                .to_lowercase()
-                .replace(['’', '\''], "")
-                .split('-')
-                .map(str::to_string)
-                .collect();
+            let surname: Vec<String> = if names_only {
+                person
+                    .surname()
+                    .to_lowercase()
+                    .replace(['’', '\''], "")
+                    .split('-')
+                    .map(str::to_string)
+                    .collect()
+            } else {
+                Vec::new()
+            };
             for alias in &person.aliases {
                 let n = alias.len();
                 if i + n <= words.len()
