@@ -331,37 +331,82 @@ impl Model {
 
     /// Runs the encoder over word-piece ids and mean-pools its output into a unit vector.
     pub fn embed_ids(&self, ids: &[u32]) -> Vec<f32> {
-        let n = ids.len().min(512);
-        let mut x = vec![0.0f32; n * DIM];
-        for (i, (row, &id)) in x.chunks_exact_mut(DIM).zip(ids).enumerate() {
-            let id = (id as usize).min(self.words.rows - 1);
-            self.words.row_into(id, row);
-            for ((v, p), t) in row
-                .iter_mut()
-                .zip(&self.positions[i * DIM..(i + 1) * DIM])
-                .zip(&self.token_type[..DIM])
-            {
-                *v += p + t;
+        self.embed_many(&[ids]).pop().unwrap_or_default()
+    }
+
+    /// The embeddings of many short texts (words, names), not cached: they go through the
+    /// encoder together, so that its weights are read once for all of them rather than once
+    /// for each, which is most of the cost of a short text.
+    pub fn embed_batch(&self, texts: &[&str]) -> Vec<Embedding> {
+        let ids: Vec<Vec<u32>> = texts.iter().map(|t| self.tokenize(t)).collect();
+        let mut out = Vec::with_capacity(texts.len());
+        let mut start = 0;
+        while start < ids.len() {
+            // At most BATCH_TOKENS pieces a pass (and always at least one text).
+            let mut end = start + 1;
+            let mut tokens = ids[start].len();
+            while end < ids.len() && tokens + ids[end].len() <= BATCH_TOKENS {
+                tokens += ids[end].len();
+                end += 1;
             }
-            layer_norm(row, &self.embed_norm);
+            let batch: Vec<&[u32]> = ids[start..end].iter().map(Vec::as_slice).collect();
+            out.extend(self.embed_many(&batch).into_iter().map(Embedding::from));
+            start = end;
+        }
+        out
+    }
+
+    /// Runs the encoder over several sequences at once: their rows share every linear layer,
+    /// and attention stays within each sequence.
+    fn embed_many(&self, sequences: &[&[u32]]) -> Vec<Vec<f32>> {
+        let mut segments = Vec::with_capacity(sequences.len());
+        let mut n = 0;
+        for ids in sequences {
+            let len = ids.len().min(512);
+            segments.push((n, len));
+            n += len;
+        }
+        let mut x = vec![0.0f32; n * DIM];
+        for (ids, &(start, len)) in sequences.iter().zip(&segments) {
+            for (i, &id) in ids[..len].iter().enumerate() {
+                let row = &mut x[(start + i) * DIM..(start + i + 1) * DIM];
+                let id = (id as usize).min(self.words.rows - 1);
+                self.words.row_into(id, row);
+                for ((v, p), t) in row
+                    .iter_mut()
+                    .zip(&self.positions[i * DIM..(i + 1) * DIM])
+                    .zip(&self.token_type[..DIM])
+                {
+                    *v += p + t;
+                }
+                layer_norm(row, &self.embed_norm);
+            }
         }
         let mut scratch = Scratch::new(n);
         for layer in &self.layers {
-            layer.forward(&mut x, n, &mut scratch);
+            layer.forward(&mut x, n, &segments, &mut scratch);
         }
-        let mut pooled = vec![0.0f32; DIM];
-        for row in x.chunks_exact(DIM) {
-            for (p, v) in pooled.iter_mut().zip(row) {
-                *p += v;
-            }
-        }
-        let norm = pooled.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
-        for p in &mut pooled {
-            *p /= norm;
-        }
-        pooled
+        segments
+            .iter()
+            .map(|&(start, len)| {
+                let mut pooled = vec![0.0f32; DIM];
+                for row in x[start * DIM..(start + len) * DIM].chunks_exact(DIM) {
+                    for (p, v) in pooled.iter_mut().zip(row) {
+                        *p += v;
+                    }
+                }
+                let norm = pooled.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
+                for p in &mut pooled {
+                    *p /= norm;
+                }
+                pooled
+            })
+            .collect()
     }
 }
+
+/// Most word pieces that [`Model::embed_batch`] puts through the encoder in one pass.
+const BATCH_TOKENS: usize = 256;
 
 /// Buffers of one forward pass.
 struct Scratch {
@@ -389,7 +434,7 @@ impl Scratch {
 }
 
 impl Layer {
-    fn forward(&self, x: &mut [f32], n: usize, s: &mut Scratch) {
+    fn forward(&self, x: &mut [f32], n: usize, segments: &[(usize, usize)], s: &mut Scratch) {
         self.query.apply(x, n, &mut s.q);
         self.key.apply(x, n, &mut s.k);
         self.value.apply(x, n, &mut s.v);
@@ -397,22 +442,26 @@ impl Layer {
         for h in 0..HEADS {
             let cols = h * HEAD_DIM..(h + 1) * HEAD_DIM;
             for i in 0..n {
+                let &(seg, len) = segments
+                    .iter()
+                    .find(|(start, len)| (*start..start + len).contains(&i))
+                    .expect("every row is in a sequence");
                 let qi = &s.q[i * DIM..][cols.clone()];
                 let mut max = f32::NEG_INFINITY;
-                for j in 0..n {
+                for j in seg..seg + len {
                     let kj = &s.k[j * DIM..][cols.clone()];
                     let d = qi.iter().zip(kj).map(|(a, b)| a * b).sum::<f32>() * scale;
                     s.scores[j] = d;
                     max = max.max(d);
                 }
                 let mut total = 0.0;
-                for sc in &mut s.scores[..n] {
+                for sc in &mut s.scores[seg..seg + len] {
                     *sc = (*sc - max).exp();
                     total += *sc;
                 }
                 let out = &mut s.ctx[i * DIM..][cols.clone()];
                 out.fill(0.0);
-                for j in 0..n {
+                for j in seg..seg + len {
                     let w = s.scores[j] / total;
                     for (o, v) in out.iter_mut().zip(&s.v[j * DIM..][cols.clone()]) {
                         *o += w * v;
@@ -728,6 +777,22 @@ mod tests {
             let cos = dot(&e, &r.embedding);
             assert!(cos > 0.98, "{:?}: cosine {cos}", r.text);
         }
+    }
+
+    #[test]
+    fn a_batch_embeds_each_text_as_alone() {
+        let m = model();
+        let texts = [
+            "referee",
+            "goalkeeper injury",
+            "land",
+            "a longer text of several words",
+        ];
+        for (t, e) in texts.iter().zip(m.embed_batch(&texts)) {
+            let alone = m.embed_ids(&m.tokenize(t));
+            assert!(dot(&e, &alone) > 0.9999, "{t}");
+        }
+        assert!(m.embed_batch(&[]).is_empty());
     }
 
     #[test]
