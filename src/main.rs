@@ -738,6 +738,8 @@ fn load_sets(manifest_path: &std::path::Path) -> Result<Vec<LoadedSet>, String> 
         if let Some(a) = &article {
             config = config.with_article(&a.display().to_string(), read(a)?, None);
         }
+        // Questions are read as the fitted scorer reads them.
+        config.tuning.scorer = citebot::matcher::Scorer::Fitted;
         let engine = build(&config)?;
         let mut cases = Vec::new();
         for q in &spec.questions {

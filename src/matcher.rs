@@ -120,6 +120,11 @@ pub struct Index {
     /// Per sentence: its embedding (meaning), by the sentence-embedding model; computed the
     /// first time the fitted scorer needs it, so the rules scorer never pays for it.
     embeddings: std::sync::OnceLock<Vec<embed::Embedding>>,
+    /// Content words the article uses in lower case (not only as names), with their concepts,
+    /// for matching a question's unknown words by meaning ([`Index::by_meaning`]).
+    plain_words: Vec<(String, u32)>,
+    /// Their embeddings, computed on first use.
+    word_embeddings: std::sync::OnceLock<Vec<embed::Embedding>>,
     /// The sentences' texts, for computing `embeddings`.
     texts: Vec<String>,
     /// Surface words of the article and of the aliases, for typo correction, by first letter.
@@ -200,6 +205,12 @@ pub struct Ranking {
     pub confidence: f32,
 }
 
+/// The cosine from which a word the article never uses is read as the article's word closest
+/// to it in meaning ([`Index::by_meaning`]). Word pairs measured with the model: "ref" /
+/// "referee" 0.81, "keeper" / "goalkeeper" 0.80, "ceo" / "executive" 0.73, "land" /
+/// "territory" 0.69, "hurt" / "injured" 0.67; and unrelated: "pope" / "president" 0.42,
+/// "biden" / "trump" 0.42, "country" / "county" 0.52, "game" / "match" 0.56.
+const MEANING_MATCH: f32 = 0.65;
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
 /// Weight of a content word the article never uses (about the idf of a word in no sentence).
@@ -240,10 +251,11 @@ impl Index {
             .iter()
             .map(|s| vocab.article_words(&s.text))
             .collect();
+        let mut plain_words: Vec<(String, u32)> = Vec::new();
         for words in &sentence_words {
             let mut tf: Vec<(u32, f32)> = Vec::new();
             let mut len = 0.0;
-            for w in words {
+            for (j, w) in words.iter().enumerate() {
                 known.insert(w.text.clone());
                 if vocab.is_stop(&w.text) {
                     continue;
@@ -253,6 +265,14 @@ impl Index {
                 let id = *concepts.entry(c).or_insert(next);
                 if id as usize == df.len() {
                     df.push(0.0);
+                }
+                // Lower case, or capitalised only as a sentence's first word.
+                if (!w.capitalised || j == 0)
+                    && w.text.chars().count() >= 3
+                    && w.text.chars().all(char::is_alphabetic)
+                    && !plain_words.iter().any(|(x, _)| *x == w.text)
+                {
+                    plain_words.push((w.text.clone(), id));
                 }
                 len += 1.0;
                 match tf.iter_mut().find(|(t, _)| *t == id) {
@@ -463,6 +483,8 @@ impl Index {
             lengths,
             avg_len,
             embeddings: std::sync::OnceLock::new(),
+            plain_words,
+            word_embeddings: std::sync::OnceLock::new(),
             texts: article.sentences.iter().map(|s| s.text.clone()).collect(),
             spellings,
             known,
@@ -579,6 +601,13 @@ impl Index {
                         terms.push((id, soft * self.idf[id as usize]));
                     }
                 }
+                None if !capitalised[i]
+                    && let Some((id, similarity)) = self.by_meaning(w) =>
+                {
+                    if !terms.iter().any(|(t, _)| *t == id) {
+                        terms.push((id, similarity * self.idf[id as usize]));
+                    }
+                }
                 None => {
                     // A capitalised word the article never uses is likely a name it never
                     // mentions: it weighs more.
@@ -669,6 +698,32 @@ impl Index {
             unknown: unknown.into_iter().map(|(w, _)| w).collect(),
             intents,
         }
+    }
+
+    /// The article's word closest in meaning to a word it never uses ("ref" -> "referee",
+    /// "hurt" -> "injured"), with the cosine of the two, when the fitted scorer reads meaning
+    /// and the cosine reaches [`MEANING_MATCH`]. Only words the article uses in lower case
+    /// count: a name it never mentions is not one it does ("biden" is not "trump").
+    fn by_meaning(&self, word: &str) -> Option<(u32, f32)> {
+        if self.tuning.scorer != Scorer::Fitted
+            || word.chars().count() < 3
+            || !word.chars().all(char::is_alphabetic)
+            || self.plain_words.is_empty()
+        {
+            return None;
+        }
+        let model = embed::model();
+        let words = self.word_embeddings.get_or_init(|| {
+            let words: Vec<&str> = self.plain_words.iter().map(|(w, _)| w.as_str()).collect();
+            model.embed_batch(&words)
+        });
+        let q = model.embed(word);
+        let (best, cos) = words
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (i, embed::dot(&q, e)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))?;
+        (cos >= MEANING_MATCH).then(|| (self.plain_words[best].1, cos))
     }
 
     /// The closest spelling the article uses for an unknown word, or the word itself.

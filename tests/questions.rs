@@ -191,3 +191,26 @@ fn real_words_are_not_corrected_into_other_words_of_the_article() {
     assert!(typo.contains("unknown: []"), "{typo}");
     assert!(typo.contains("settlement"), "{typo}");
 }
+
+/// With the fitted scorer, a word the article never uses is read as the article's word
+/// closest in meaning ("ref" as "referee"); a name the article never mentions is not read as
+/// one it does, and the rules scorer reads words as written.
+#[test]
+fn unknown_words_meet_the_article_word_closest_in_meaning() {
+    let text = "Referee Paul Dekker awarded a penalty after Trump watched the replay.\n";
+    let mut config = citebot::Config::builtin().with_article("a.txt", text.to_string(), None);
+    config.tuning.scorer = citebot::matcher::Scorer::Fitted;
+    let fitted = citebot::Engine::new(&config).unwrap();
+    let ref_ = fitted.explain("who was the ref");
+    assert!(
+        ref_.contains("unknown: []") && ref_.contains("refere"),
+        "{ref_}"
+    );
+    let name = fitted.explain("what did biden watch");
+    assert!(name.contains("unknown: [\"biden\"]"), "{name}");
+    config.tuning.scorer = citebot::matcher::Scorer::Rules;
+    let rules = citebot::Engine::new(&config)
+        .unwrap()
+        .explain("who was the ref");
+    assert!(rules.contains("unknown: [\"ref\"]"), "{rules}");
+}
