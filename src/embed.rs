@@ -382,9 +382,14 @@ impl Model {
                 layer_norm(row, &self.embed_norm);
             }
         }
+        // Each row's sequence, as (first row, length), for attention.
+        let spans: Vec<(usize, usize)> = segments
+            .iter()
+            .flat_map(|&span| std::iter::repeat_n(span, span.1))
+            .collect();
         let mut scratch = Scratch::new(n);
         for layer in &self.layers {
-            layer.forward(&mut x, n, &segments, &mut scratch);
+            layer.forward(&mut x, n, &spans, &mut scratch);
         }
         segments
             .iter()
@@ -434,18 +439,16 @@ impl Scratch {
 }
 
 impl Layer {
-    fn forward(&self, x: &mut [f32], n: usize, segments: &[(usize, usize)], s: &mut Scratch) {
+    /// One encoder layer over `n` rows; `spans[i]` is row i's sequence (first row, length),
+    /// which its attention stays within.
+    fn forward(&self, x: &mut [f32], n: usize, spans: &[(usize, usize)], s: &mut Scratch) {
         self.query.apply(x, n, &mut s.q);
         self.key.apply(x, n, &mut s.k);
         self.value.apply(x, n, &mut s.v);
         let scale = 1.0 / (HEAD_DIM as f32).sqrt();
         for h in 0..HEADS {
             let cols = h * HEAD_DIM..(h + 1) * HEAD_DIM;
-            for i in 0..n {
-                let &(seg, len) = segments
-                    .iter()
-                    .find(|(start, len)| (*start..start + len).contains(&i))
-                    .expect("every row is in a sequence");
+            for (i, &(seg, len)) in spans.iter().enumerate().take(n) {
                 let qi = &s.q[i * DIM..][cols.clone()];
                 let mut max = f32::NEG_INFINITY;
                 for j in seg..seg + len {

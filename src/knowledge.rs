@@ -99,24 +99,12 @@ impl Knowledge {
     fn match_alias(&self, words: &[&str], i: usize, names_only: bool) -> Option<(usize, usize)> {
         let mut best: Option<(usize, usize)> = None;
         for (p, person) in self.people.iter().enumerate() {
-            // As the words of text have it: "Marquez-Vidal" is "marquez vidal".
-            let surname: Vec<String> = if names_only {
-                person
-                    .surname()
-                    .to_lowercase()
-                    .replace(['’', '\''], "")
-                    .split('-')
-                    .map(str::to_string)
-                    .collect()
-            } else {
-                Vec::new()
-            };
             for alias in &person.aliases {
                 let n = alias.len();
                 if i + n <= words.len()
                     && alias.iter().zip(&words[i..i + n]).all(|(a, w)| a == w)
                     && best.is_none_or(|(_, m)| n > m)
-                    && (!names_only || surname.iter().all(|s| alias.contains(s)))
+                    && (!names_only || names_surname(alias, person.surname()))
                 {
                     best = Some((p, n));
                 }
@@ -142,6 +130,19 @@ impl Knowledge {
     pub fn speaks(&self, person: usize) -> bool {
         self.facts.iter().any(|f| f.speakers.contains(&person))
     }
+}
+
+/// Whether alias words hold every part of a surname as the words of text have it
+/// ("Marquez-Vidal" is "marquez vidal", "O’Neill" is "oneill").
+fn names_surname(alias: &[String], surname: &str) -> bool {
+    surname.split('-').all(|part| {
+        alias.iter().any(|a| {
+            a.chars().eq(part
+                .chars()
+                .filter(|c| !matches!(c, '’' | '\''))
+                .flat_map(char::to_lowercase))
+        })
+    })
 }
 
 /// Words dropped when comparing alias word sequences ("the president of France").
@@ -238,36 +239,44 @@ pub fn extract(
 /// A capitalised word of a name: "Eklund", "Marquez-Vidal", "Tomás", "O'Neill".
 const NAME_WORD: &str = r"\p{Lu}(?:[’']\p{Lu})?\p{Ll}+(?:-\p{Lu}?\p{Ll}+)*";
 
+/// A name of one to three capitalised words.
+fn name() -> String {
+    format!(r"{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}}")
+}
+
 /// A full name: two or three capitalised words.
 fn full_name() -> String {
     format!(r"{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}}")
 }
 
+/// The pattern `cell` holds, compiled from `pattern()` on first use.
+fn compiled(cell: &'static OnceLock<Regex>, pattern: impl FnOnce() -> String) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(&pattern()).expect("the built-in pattern is valid"))
+}
+
 fn title_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
+    compiled(&RE, || {
         let titles = lexicon::TITLES
             .iter()
             .map(|t| regex::escape(t))
             .collect::<Vec<_>>()
             .join("|");
-        let name = format!(r"(?:[A-Z]\.){{1,3}}\s?[A-Z][\p{{L}}’'\-]+|{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}}");
-        Regex::new(&format!(
+        let name = format!(r"(?:[A-Z]\.){{1,3}}\s?[A-Z][\p{{L}}’'\-]+|{}", name());
+        format!(
             r"(?:(?P<qual>U\.S\.|U\.K\.|[A-Z][\p{{L}}]+(?:’s|'s)?)\s+)?(?P<title>{titles})\s+(?P<name>{name})"
-        ))
-        .expect("the title pattern is valid")
+        )
     })
 }
 
+/// A two- or three-word capitalised name right before or after a speech verb.
 fn speech_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        // A two- or three-word capitalised name right before or after a speech verb.
+    compiled(&RE, || {
         let name = full_name();
-        Regex::new(&format!(
+        format!(
             r"(?P<a>\b{name}),?\s+(?:said|says|told|added|stated|warned|argued|insisted|noted|explained|wrote)\b|\b(?:said|says|told|added)\s+(?P<b>{name})"
-        ))
-        .expect("the speech pattern is valid")
+        )
     })
 }
 
@@ -276,12 +285,11 @@ fn speech_regex() -> &'static Regex {
 /// Marta Eklund", "Referee Paul Dekker awarded ...", "the college's president, Ellen Varga").
 fn role_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(&format!(
+    compiled(&RE, || {
+        format!(
             r"(?:^(?P<lead>\p{{Lu}}\p{{Ll}}+(?:-\p{{Ll}}+)?)|\b(?P<role>\p{{Ll}}+(?:-\p{{Ll}}+)?)),?\s+(?P<name>{})",
             full_name()
-        ))
-        .expect("the role pattern is valid")
+        )
     })
 }
 
@@ -289,23 +297,22 @@ fn role_regex() -> &'static Regex {
 /// a relative "who", or a description holding a role ("Carla Mendes, a 38-year-old nurse").
 fn apposition_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(&format!(
+    compiled(&RE, || {
+        format!(
             r"(?P<name>{}),\s+(?:(?P<age>\d{{1,3}}),|(?P<who>who)\b|(?:(?:a|an|the)\s+)?(?P<desc>[^,.;:()]{{1,60}}))",
             full_name()
-        ))
-        .expect("the apposition pattern is valid")
+        )
     })
 }
 
 /// A courtesy title before a name of one or more words ("Dr. Priya Raman", "Ms Okafor").
 fn honorific_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(&format!(
-            r"\b(?P<title>Dr|Mr|Mrs|Ms|Prof|Sir|Dame)\.?\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})"
-        ))
-        .expect("the honorific pattern is valid")
+    compiled(&RE, || {
+        format!(
+            r"\b(?P<title>Dr|Mr|Mrs|Ms|Prof|Sir|Dame)\.?\s+(?P<name>{})",
+            name()
+        )
     })
 }
 

@@ -252,6 +252,7 @@ impl Index {
             .map(|s| vocab.article_words(&s.text))
             .collect();
         let mut plain_words: Vec<(String, u32)> = Vec::new();
+        let mut plain_seen: HashSet<String> = HashSet::new();
         for words in &sentence_words {
             let mut tf: Vec<(u32, f32)> = Vec::new();
             let mut len = 0.0;
@@ -270,7 +271,7 @@ impl Index {
                 if (!w.capitalised || j == 0)
                     && w.text.chars().count() >= 3
                     && w.text.chars().all(char::is_alphabetic)
-                    && !plain_words.iter().any(|(x, _)| *x == w.text)
+                    && plain_seen.insert(w.text.clone())
                 {
                     plain_words.push((w.text.clone(), id));
                 }
