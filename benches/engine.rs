@@ -62,6 +62,26 @@ fn bench(c: &mut Criterion) {
         assert_eq!(ids.len(), 12);
         b.iter(|| black_box(model.embed_ids(black_box(&ids))))
     });
+    // The article's words, as the meaning match embeds them: in batches, against one by one.
+    let article = citebot::Config::builtin().article_text;
+    let mut words: Vec<String> = article
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.len() >= 3)
+        .map(str::to_lowercase)
+        .collect();
+    words.sort();
+    words.dedup();
+    let words: Vec<&str> = words.iter().take(64).map(String::as_str).collect();
+    c.bench_function("embed 64 words, in batches", |b| {
+        b.iter(|| black_box(model.embed_batch(black_box(&words))))
+    });
+    c.bench_function("embed 64 words, one by one", |b| {
+        b.iter(|| {
+            for w in &words {
+                black_box(model.embed_ids(&model.tokenize(black_box(w))));
+            }
+        })
+    });
 }
 
 criterion_group!(benches, bench);
