@@ -763,6 +763,10 @@ fn load_sets(manifest_path: &std::path::Path) -> Result<Vec<LoadedSet>, String> 
 }
 
 fn run_fit(args: &Args) -> ExitCode {
+    if args.misses && !args.folds {
+        eprintln!("citebot: --misses lists what each fold got wrong, so it needs --folds");
+        return ExitCode::from(2);
+    }
     let path = args
         .sets
         .clone()

@@ -189,6 +189,14 @@ fn usage_errors_exit_with_code_2() {
 }
 
 #[test]
+fn fit_misses_without_folds_is_a_usage_error() {
+    let o = citebot(&["fit", "--misses"], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("needs --folds"));
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
 fn ask_without_a_question_is_a_usage_error() {
     let o = citebot(&["ask"], b"");
     assert_eq!(o.status.code(), Some(2));
