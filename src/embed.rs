@@ -8,8 +8,11 @@
 //! `model/README.md` for their source, checksum and the script that reproduces them) and are
 //! compiled into the binary, so nothing is read or downloaded at run time.
 //!
-//! Matrix products dominate the cost; [`dot`] uses AVX2 and FMA when the processor has them
-//! (checked once at run time) and a portable loop otherwise. Texts are cut at
+//! Matrix products dominate the cost. They run in integers: each row of activations is scaled
+//! to 14-bit integers and multiplied with the int8 weights as stored, with AVX2 when the
+//! processor has it (checked once at run time) and a portable loop otherwise; both give the
+//! same integers. Embeddings agree with the f32 model to a cosine of 0.996 or better on the
+//! reference texts. Texts are cut at
 //! [`MAX_TOKENS`] word pieces, so a flood of text costs no more than a long sentence.
 //! Embeddings of texts seen before come from a bounded process-wide cache: engines rebuilt for
 //! the same article (a reload, the tests) do not recompute them.
@@ -493,93 +496,146 @@ impl Layer {
     }
 }
 
+/// Largest magnitude of an activation turned into an integer for [`Linear::apply`]: 14 bits,
+/// so that even 1,536 products of it with int8 weights (127) cannot overflow an `i32`
+/// (8191 × 127 × 1536 < 2³¹), and fine enough that the result stays within 1e-4 of the row's
+/// largest value.
+const ACTIVATION_MAX: f32 = 8191.0;
+
 impl Linear {
-    /// `out[i] = W x[i] + b` for each of the `n` rows of `x`: weight rows are turned into
-    /// floats once, two at a time, and applied to four rows of `x` at a time (eight sums in
-    /// flight keep the multiply-add units busy).
+    /// `out[i] = W x[i] + b` for each of the `n` rows of `x`, in integers: each row of `x` is
+    /// scaled to 14-bit integers (one scale per row), multiplied with the int8 weights as
+    /// they are stored (no weight is turned into a float), and the integer sums scaled back.
+    /// Two weight rows meet [`X_ROWS`] rows of `x` at a time; `x` is padded with zero rows to
+    /// a multiple of that.
     fn apply(&self, x: &[f32], n: usize, out: &mut [f32]) {
         let (rows, cols) = (self.w.rows, self.w.cols);
-        let mut w = vec![0.0f32; 2 * cols];
-        let mut r = 0;
-        while r < rows {
-            let pair = if r + 1 < rows { 2 } else { 1 };
-            for k in 0..pair {
-                self.w.row_into(r + k, &mut w[k * cols..(k + 1) * cols]);
-            }
-            let bias = |k: usize| self.b.get(r + k).copied().unwrap_or(0.0);
-            let mut i = 0;
-            if pair == 2 {
-                while i + 4 <= n {
-                    let d = dot2x4(&w, &x[i * cols..(i + 4) * cols]);
-                    for (k, row) in d.iter().enumerate() {
-                        for (t, v) in row.iter().enumerate() {
-                            out[(i + t) * rows + r + k] = v + bias(k);
-                        }
+        let padded = n.div_ceil(X_ROWS) * X_ROWS;
+        let mut xq = vec![0i16; padded * cols];
+        let mut xs = vec![0.0f32; padded];
+        for ((row, q), s) in x[..n * cols]
+            .chunks_exact(cols)
+            .zip(xq.chunks_exact_mut(cols))
+            .zip(&mut xs)
+        {
+            *s = quantize_row(row, q);
+        }
+        for r in (0..rows).step_by(2) {
+            let w = &self.w.data[r * cols..(r + 2) * cols];
+            for i in (0..padded).step_by(X_ROWS) {
+                let sums = dot_i8(w, &xq[i * cols..(i + X_ROWS) * cols]);
+                for (k, row) in sums.iter().enumerate() {
+                    let scale = self.w.scales[r + k];
+                    let bias = self.b.get(r + k).copied().unwrap_or(0.0);
+                    for (t, &sum) in row.iter().enumerate().take(n.saturating_sub(i)) {
+                        out[(i + t) * rows + r + k] = sum as f32 * scale * xs[i + t] + bias;
                     }
-                    i += 4;
                 }
             }
-            for i in i..n {
-                let xi = &x[i * cols..(i + 1) * cols];
-                for k in 0..pair {
-                    out[i * rows + r + k] = dot(&w[k * cols..(k + 1) * cols], xi) + bias(k);
-                }
-            }
-            r += pair;
         }
     }
 }
 
-/// The dot products of two weight rows (`w`, two rows of equal length) with four consecutive
-/// rows of `x`: `[row][token]`.
-fn dot2x4(w: &[f32], x: &[f32]) -> [[f32; 4]; 2] {
-    let n = w.len() / 2;
+/// Writes `row` as integers of at most [`ACTIVATION_MAX`] into `out` and returns the scale
+/// that turns them back (`row[j] ≈ out[j] × scale`).
+fn quantize_row(row: &[f32], out: &mut [i16]) -> f32 {
     #[cfg(target_arch = "x86_64")]
-    if has_fma() && n.is_multiple_of(8) && x.len() >= 4 * n {
-        // SAFETY: the processor supports AVX2 and FMA, `n` is a multiple of 8, `w` holds two
-        // rows and `x` four rows of `n` floats.
-        return unsafe { dot2x4_fma(w, x) };
+    if has_fma() {
+        // SAFETY: the processor supports AVX2 (checked by `has_fma`).
+        return unsafe { quantize_row_avx2(row, out) };
     }
-    let d = |k: usize, t: usize| dot_portable(&w[k * n..(k + 1) * n], &x[t * n..(t + 1) * n]);
-    [
-        [d(0, 0), d(0, 1), d(0, 2), d(0, 3)],
-        [d(1, 0), d(1, 1), d(1, 2), d(1, 3)],
-    ]
+    quantize_row_portable(row, out)
 }
 
+/// [`quantize_row_portable`] compiled for AVX2, where rounding is one instruction.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn dot2x4_fma(w: &[f32], x: &[f32]) -> [[f32; 4]; 2] {
-    use std::arch::x86_64::*;
-    let n = w.len() / 2;
-    let (pw, px) = (w.as_ptr(), x.as_ptr());
-    let mut acc = [[_mm256_setzero_ps(); 4]; 2];
-    let mut j = 0;
-    // SAFETY: j + 8 <= n for every load; row k of w spans k*n..(k+1)*n within w and row t of
-    // x spans t*n..(t+1)*n within x.
-    unsafe {
-        while j + 8 <= n {
-            let w0 = _mm256_loadu_ps(pw.add(j));
-            let w1 = _mm256_loadu_ps(pw.add(n + j));
-            let [a0, a1] = &mut acc;
-            for (t, (s0, s1)) in a0.iter_mut().zip(a1.iter_mut()).enumerate() {
-                let xv = _mm256_loadu_ps(px.add(t * n + j));
-                *s0 = _mm256_fmadd_ps(w0, xv, *s0);
-                *s1 = _mm256_fmadd_ps(w1, xv, *s1);
-            }
-            j += 8;
-        }
+unsafe fn quantize_row_avx2(row: &[f32], out: &mut [i16]) -> f32 {
+    quantize_row_portable(row, out)
+}
+
+#[inline(always)]
+fn quantize_row_portable(row: &[f32], out: &mut [i16]) -> f32 {
+    let max = row.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+    if !(max > 0.0 && max.is_finite()) {
+        out.fill(0);
+        return 0.0;
     }
-    let mut out = [[0.0f32; 4]; 2];
-    for (o, a) in out.iter_mut().zip(acc) {
-        for (v, a) in o.iter_mut().zip(a) {
-            let mut lanes = [0.0f32; 8];
-            // SAFETY: `lanes` holds exactly 8 floats.
-            unsafe { _mm256_storeu_ps(lanes.as_mut_ptr(), a) };
-            *v = lanes.iter().sum();
+    let to_int = ACTIVATION_MAX / max;
+    for (o, v) in out.iter_mut().zip(row) {
+        *o = (v * to_int).round_ties_even() as i16;
+    }
+    max / ACTIVATION_MAX
+}
+
+/// Rows of `x` that [`dot_i8`] takes at a time: with two weight rows, twelve accumulators,
+/// the two weight rows and one row of `x` fill the sixteen AVX2 registers without spilling.
+const X_ROWS: usize = 6;
+
+/// The integer dot products of two int8 weight rows (`w`, two rows of equal length) with
+/// [`X_ROWS`] rows of `x`: `[weight row][x row]`. Exact, so the AVX2 kernel and the portable
+/// loop agree to the last bit.
+fn dot_i8(w: &[i8], x: &[i16]) -> [[i32; X_ROWS]; 2] {
+    let n = w.len() / 2;
+    #[cfg(target_arch = "x86_64")]
+    if has_fma() && n.is_multiple_of(16) && x.len() >= X_ROWS * n {
+        // SAFETY: the processor supports AVX2, `n` is a multiple of 16, `w` holds two rows
+        // and `x` X_ROWS rows of `n` values.
+        return unsafe { dot_i8_avx2(w, x) };
+    }
+    dot_i8_portable(w, x)
+}
+
+fn dot_i8_portable(w: &[i8], x: &[i16]) -> [[i32; X_ROWS]; 2] {
+    let n = w.len() / 2;
+    let mut out = [[0i32; X_ROWS]; 2];
+    for (k, o) in out.iter_mut().enumerate() {
+        let wk = &w[k * n..(k + 1) * n];
+        for (t, v) in o.iter_mut().enumerate() {
+            let xt = &x[t * n..(t + 1) * n];
+            *v = wk.iter().zip(xt).map(|(&a, &b)| a as i32 * b as i32).sum();
         }
     }
     out
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn dot_i8_avx2(w: &[i8], x: &[i16]) -> [[i32; X_ROWS]; 2] {
+    use std::arch::x86_64::*;
+    let n = w.len() / 2;
+    let (pw, px) = (w.as_ptr(), x.as_ptr());
+    let mut acc = [[_mm256_setzero_si256(); X_ROWS]; 2];
+    let mut j = 0;
+    // SAFETY: j + 16 <= n for every load; row k of w spans k*n..(k+1)*n within w and row t
+    // of x spans t*n..(t+1)*n within x. Unaligned loads throughout.
+    unsafe {
+        while j + 16 <= n {
+            let w0 = _mm256_cvtepi8_epi16(_mm_loadu_si128(pw.add(j) as *const __m128i));
+            let w1 = _mm256_cvtepi8_epi16(_mm_loadu_si128(pw.add(n + j) as *const __m128i));
+            let [a0, a1] = &mut acc;
+            for (t, (s0, s1)) in a0.iter_mut().zip(a1.iter_mut()).enumerate() {
+                let xv = _mm256_loadu_si256(px.add(t * n + j) as *const __m256i);
+                *s0 = _mm256_add_epi32(*s0, _mm256_madd_epi16(w0, xv));
+                *s1 = _mm256_add_epi32(*s1, _mm256_madd_epi16(w1, xv));
+            }
+            j += 16;
+        }
+    }
+    // Horizontal sums, four accumulators at a time: two rounds of pairwise adds leave each
+    // accumulator's two half-sums in the low and high 128 bits.
+    let flat: [__m256i; 2 * X_ROWS] = std::array::from_fn(|i| acc[i / X_ROWS][i % X_ROWS]);
+    let mut sums = [0i32; 2 * X_ROWS];
+    for (four, out) in flat.chunks_exact(4).zip(sums.chunks_exact_mut(4)) {
+        let t = _mm256_hadd_epi32(
+            _mm256_hadd_epi32(four[0], four[1]),
+            _mm256_hadd_epi32(four[2], four[3]),
+        );
+        let t = _mm_add_epi32(_mm256_castsi256_si128(t), _mm256_extracti128_si256::<1>(t));
+        // SAFETY: `out` holds exactly four i32 values (128 bits).
+        unsafe { _mm_storeu_si128(out.as_mut_ptr() as *mut __m128i, t) };
+    }
+    std::array::from_fn(|k| std::array::from_fn(|t| sums[k * X_ROWS + t]))
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -826,16 +882,31 @@ mod tests {
     }
 
     #[test]
-    fn dot2x4_agrees_with_eight_dots() {
-        let w: Vec<f32> = (0..2 * 384).map(|i| (i as f32 * 0.37).sin()).collect();
-        let x: Vec<f32> = (0..4 * 384).map(|i| (i as f32 * 0.11).cos()).collect();
-        let d = dot2x4(&w, &x);
-        for (k, row) in d.iter().enumerate() {
-            for (t, v) in row.iter().enumerate() {
-                let want = dot_portable(&w[k * 384..(k + 1) * 384], &x[t * 384..(t + 1) * 384]);
-                assert!((v - want).abs() < 1e-3);
-            }
+    fn integer_kernels_agree_exactly() {
+        let w: Vec<i8> = (0..2 * 384).map(|i| ((i * 37) % 255) as i8).collect();
+        let x: Vec<i16> = (0..X_ROWS * 384)
+            .map(|i| ((i as f32 * 0.11).cos() * ACTIVATION_MAX) as i16)
+            .collect();
+        let want = dot_i8_portable(&w, &x);
+        assert_eq!(dot_i8(&w, &x), want);
+        let (w0, x1) = (&w[..384], &x[384..768]);
+        let direct: i32 = w0.iter().zip(x1).map(|(&a, &b)| a as i32 * b as i32).sum();
+        assert_eq!(want[0][1], direct);
+    }
+
+    #[test]
+    fn quantized_rows_come_back_within_their_precision() {
+        let row: Vec<f32> = (0..1536).map(|i| (i as f32 * 0.7).sin() * 30.0).collect();
+        let mut q = vec![0i16; row.len()];
+        let scale = quantize_row(&row, &mut q);
+        for (v, &qv) in row.iter().zip(&q) {
+            assert!((v - qv as f32 * scale).abs() <= 30.0 / ACTIVATION_MAX);
         }
+        let mut zeros = vec![1i16; 4];
+        assert_eq!(quantize_row(&[0.0; 4], &mut zeros), 0.0);
+        assert_eq!(zeros, [0; 4]);
+        quantize_row(&[f32::NAN, 1.0], &mut zeros[..2]);
+        assert_eq!(zeros[..2], [0, 8191]);
     }
 
     #[test]
