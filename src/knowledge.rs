@@ -8,6 +8,7 @@
 
 use crate::article::Article;
 use crate::lexicon;
+use crate::measure::{self, Measure};
 use crate::vocab::{Vocab, Word};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -71,6 +72,8 @@ pub struct Facts {
     pub has_place: bool,
     /// Gives a reason or a motive ("because", "viewing them as", "believing that").
     pub has_reason: bool,
+    /// The kinds of quantity it states (money, an age, a time of day, ...).
+    pub measures: Vec<Measure>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -734,6 +737,7 @@ fn sentence_facts(
     }
     f.has_open_time |= future && f.has_time;
     f.future = future;
+    f.measures = measure::stated(text);
     f
 }
 

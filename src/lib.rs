@@ -25,6 +25,8 @@
 //!   stable numbers.
 //! - [`knowledge`]: what is extracted automatically from the article — people with titles and
 //!   aliases, quotations with speakers, figures, times and places per sentence.
+//! - [`measure`]: kinds of quantity (money, age, time of day, length, ...) — which one a
+//!   question asks for and which ones a sentence states.
 //! - [`score`]: the named signals of a (question, sentence) pair and the one fitted function
 //!   that combines them into a probability; the weights live in `src/weights.toml`.
 //! - [`matcher`]: the intent matcher — question to ranked sentences with a confidence, or
@@ -74,6 +76,8 @@ pub mod vocab;
 pub mod article;
 
 pub mod knowledge;
+
+pub mod measure;
 
 pub mod score;
 

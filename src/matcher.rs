@@ -24,6 +24,7 @@
 use crate::article::Article;
 use crate::embed;
 use crate::knowledge::{self, Knowledge};
+use crate::measure::{self, Measure};
 use crate::score::{self, Features, Weights};
 use crate::text;
 use crate::vocab::Vocab;
@@ -166,6 +167,8 @@ pub struct Query {
     pub subject: Option<u32>,
     /// Asks for a calendar time ("what day", "what year"), not just any time.
     pub calendar: bool,
+    /// The kind of quantity it asks for ("how much did it cost": money).
+    pub measure: Option<Measure>,
     /// Concepts of the names the question gives that the article also uses ("Crimea").
     pub names: Vec<u32>,
     /// The figures the question states ("the 10th century", "50% containment").
@@ -673,6 +676,7 @@ impl Index {
             .filter(|&c| self.idf[c as usize] >= 2.0)
             .collect();
         Query {
+            measure: measure::asked(&normalized),
             kind,
             focus,
             subject,
@@ -1256,6 +1260,11 @@ impl Index {
                     topic_missing: flag(query.kind == Kind::Quote && self.topic_missing(query, si)),
                     name_missing: flag(self.name_missing(query, si)),
                     figure_missing: flag(self.figure_missing(query, si)),
+                    measure_missing: flag(
+                        query
+                            .measure
+                            .is_some_and(|m| !knowledge.facts[si].measures.contains(&m)),
+                    ),
                     focus_missing: flag(self.focus_missing(query, si)),
                     subject_missing: flag(self.subject_missing(query, si)),
                     subject_leads: flag(query.subject.is_some_and(|s| self.leads[si].contains(&s))),

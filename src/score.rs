@@ -67,6 +67,9 @@ features! {
     name_missing,
     /// A figure the question states (a year, a number, "the 10th century") is absent.
     figure_missing,
+    /// The question asks for a kind of quantity (money, an age, a time of day, a length, ...)
+    /// that the sentence does not state ("how much did it cost?" and no sum of money).
+    measure_missing,
     /// The thing asked about ("the date of ...", "the cost of ...") is absent.
     focus_missing,
     /// The subject of "what did X do" is absent.
@@ -146,6 +149,7 @@ pub const ANSWER_NAMES: &[&str] = &[
     "topic_missing",
     "name_missing",
     "figure_missing",
+    "measure_missing",
     "focus_missing",
     "subject_missing",
     "subject_leads",

@@ -209,3 +209,19 @@ fn a_figure_the_question_states_must_be_in_the_sentence() {
     let plain = engine.features("What happened to Crimea?").expect("scored");
     assert!(plain.iter().all(|f| f.figure_missing == 0.0));
 }
+
+#[test]
+fn a_quantity_the_question_asks_for_must_be_stated_in_the_sentence() {
+    let text = "The new stadium cost $450 million to build.\nA crowd of 41,000 watched the opening match.\nKick-off was at 7:30 p.m.\n";
+    let config = citebot::Config::builtin().with_article("a.txt", text.to_string(), None);
+    let engine = citebot::Engine::new(&config).unwrap();
+    let missing = |question: &str| -> Vec<f32> {
+        let features = engine.features(question).expect("scored");
+        features.iter().map(|f| f.measure_missing).collect()
+    };
+    // Money: only the first sentence states a sum; a crowd's size is a figure, not a price.
+    assert_eq!(missing("how much did the stadium cost?"), [0.0, 1.0, 1.0]);
+    assert_eq!(missing("what time did the match kick off"), [1.0, 1.0, 0.0]);
+    // A plain count asks for no kind of quantity, so no sentence lacks one.
+    assert_eq!(missing("how many people watched?"), [0.0, 0.0, 0.0]);
+}
