@@ -339,12 +339,19 @@ impl Model {
         self.embed_many(&[ids]).pop().unwrap_or_default()
     }
 
-    /// The embeddings of many short texts (words, names), not cached: they go through the
-    /// encoder together, so that its weights are read once for all of them rather than once
-    /// for each, which is most of the cost of a short text.
+    /// The embeddings of many texts (words, names, sentences): those not cached go through
+    /// the encoder together, so that its weights are read once for all of them rather than
+    /// once for each, which is most of the cost of a short text; then they are cached.
     pub fn embed_batch(&self, texts: &[&str]) -> Vec<Embedding> {
-        let ids: Vec<Vec<u32>> = texts.iter().map(|t| self.tokenize(t)).collect();
-        let mut out = Vec::with_capacity(texts.len());
+        let mut out: Vec<Option<Embedding>> = {
+            let cache = self.cache.lock().ok();
+            texts
+                .iter()
+                .map(|t| cache.as_ref().and_then(|c| c.get(*t).cloned()))
+                .collect()
+        };
+        let missing: Vec<usize> = (0..texts.len()).filter(|&i| out[i].is_none()).collect();
+        let ids: Vec<Vec<u32>> = missing.iter().map(|&i| self.tokenize(texts[i])).collect();
         let mut start = 0;
         while start < ids.len() {
             // At most BATCH_TOKENS pieces a pass (and always at least one text).
@@ -355,10 +362,40 @@ impl Model {
                 end += 1;
             }
             let batch: Vec<&[u32]> = ids[start..end].iter().map(Vec::as_slice).collect();
-            out.extend(self.embed_many(&batch).into_iter().map(Embedding::from));
+            for (k, e) in self.embed_many(&batch).into_iter().enumerate() {
+                out[missing[start + k]] = Some(e.into());
+            }
             start = end;
         }
-        out
+        self.preload(
+            missing
+                .iter()
+                .filter_map(|&i| Some((texts[i].to_string(), out[i].clone()?))),
+        );
+        out.into_iter().map(Option::unwrap_or_default).collect()
+    }
+
+    /// Puts embeddings computed before (by this model: see [`decode_cache`]) into the cache.
+    pub fn preload(&self, entries: impl IntoIterator<Item = (String, Embedding)>) {
+        if let Ok(mut cache) = self.cache.lock() {
+            for (text, e) in entries {
+                if cache.len() >= CACHE_LIMIT {
+                    cache.clear();
+                }
+                cache.insert(text, e);
+            }
+        }
+    }
+
+    /// The cached embeddings of `texts` (those the cache holds), to keep between runs.
+    pub fn cached(&self, texts: &[&str]) -> Vec<(String, Embedding)> {
+        let Ok(cache) = self.cache.lock() else {
+            return Vec::new();
+        };
+        texts
+            .iter()
+            .filter_map(|t| Some((t.to_string(), cache.get(*t)?.clone())))
+            .collect()
     }
 
     /// Runs the encoder over several sequences at once: their rows share every linear layer,
@@ -413,6 +450,79 @@ impl Model {
             })
             .collect()
     }
+}
+
+/// A fingerprint of the model compiled in: FNV-1a over its vocabulary's size and every 61st
+/// byte of its weights, enough to tell one model file from another.
+pub fn fingerprint() -> u64 {
+    let sampled = WEIGHTS.iter().step_by(61).copied();
+    let bytes = (VOCAB.len() as u64)
+        .to_le_bytes()
+        .into_iter()
+        .chain(sampled);
+    bytes.fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+const CACHE_MAGIC: &[u8; 8] = b"CBEMBC1\0";
+
+/// Embeddings as bytes, to keep between runs: a header with the model's [`fingerprint`], then
+/// each text and its vector.
+pub fn encode_cache(entries: &[(String, Embedding)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16 + entries.len() * (DIM * 4 + 40));
+    out.extend_from_slice(CACHE_MAGIC);
+    out.extend_from_slice(&fingerprint().to_le_bytes());
+    out.extend_from_slice(&(entries.len() as u32).to_le_bytes());
+    for (text, e) in entries {
+        out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+        out.extend_from_slice(text.as_bytes());
+        for v in e.iter() {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    out
+}
+
+/// The entries of [`encode_cache`]'s bytes; an error for bytes of another model, or that are
+/// not such a file (truncated, garbled).
+pub fn decode_cache(bytes: &[u8]) -> Result<Vec<(String, Embedding)>, String> {
+    let mut at = 0usize;
+    let mut take = |n: usize| -> Result<&[u8], String> {
+        let s = bytes
+            .get(at..at.saturating_add(n))
+            .ok_or("the embedding cache is truncated")?;
+        at += n;
+        Ok(s)
+    };
+    if take(8)? != CACHE_MAGIC {
+        return Err("not an embedding cache".into());
+    }
+    let u64_of = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or_default());
+    let u32_of = |b: &[u8]| u32::from_le_bytes(b.try_into().unwrap_or_default()) as usize;
+    if u64_of(take(8)?) != fingerprint() {
+        return Err("the embedding cache is of another model".into());
+    }
+    let count = u32_of(take(4)?);
+    let mut out = Vec::new();
+    for _ in 0..count {
+        let len = u32_of(take(4)?);
+        let text = std::str::from_utf8(take(len)?)
+            .map_err(|_| "the embedding cache holds text that is not UTF-8")?
+            .to_string();
+        let e: Embedding = take(DIM * 4)?
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        if !e.iter().all(|v| v.is_finite()) {
+            return Err("the embedding cache holds a value that is not a number".into());
+        }
+        out.push((text, e));
+    }
+    if at != bytes.len() {
+        return Err("the embedding cache has bytes after its end".into());
+    }
+    Ok(out)
 }
 
 /// Most word pieces that [`Model::embed_batch`] puts through the encoder in one pass.
@@ -928,6 +1038,51 @@ mod tests {
             assert!(dot(&e, &alone) > 0.9999, "{t}");
         }
         assert!(m.embed_batch(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_batch_fills_the_cache_and_reads_it() {
+        let m = model();
+        let texts = ["batch cache one", "batch cache two"];
+        assert!(m.cached(&texts).is_empty());
+        let first = m.embed_batch(&texts);
+        let cached = m.cached(&texts);
+        assert_eq!(cached.len(), 2);
+        assert_eq!(cached[1].1, first[1]);
+        assert_eq!(m.embed_batch(&texts[1..])[0], first[1]);
+    }
+
+    #[test]
+    fn the_cache_file_round_trips_and_refuses_what_it_did_not_write() {
+        let entries = vec![
+            ("land".to_string(), model().embed("land")),
+            ("über".to_string(), model().embed("über")),
+        ];
+        let bytes = encode_cache(&entries);
+        assert_eq!(decode_cache(&bytes).unwrap(), entries);
+        assert_eq!(decode_cache(&encode_cache(&[])).unwrap(), []);
+        for bad in [
+            &bytes[..bytes.len() - 1],
+            &bytes[..10],
+            b"".as_slice(),
+            b"CBEMB1\0\0 not a cache".as_slice(),
+        ] {
+            assert!(decode_cache(bad).is_err());
+        }
+        let mut other_model = bytes.clone();
+        other_model[8] ^= 1;
+        assert!(
+            decode_cache(&other_model)
+                .unwrap_err()
+                .contains("another model")
+        );
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(decode_cache(&longer).is_err());
+        // A huge count or length in a damaged file is an error, not an allocation.
+        let mut huge = bytes;
+        huge[16..20].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(decode_cache(&huge).is_err());
     }
 
     #[test]

@@ -416,6 +416,19 @@ impl Engine {
             .collect()
     }
 
+    /// The texts whose meaning the fitted scorer reads for every question (the sentences and
+    /// the article's plain words; none with the rules scorer): their embeddings are worth
+    /// keeping between runs (see [`crate::embed::encode_cache`]).
+    pub fn meaning_texts(&self) -> Vec<&str> {
+        self.index.meaning_texts()
+    }
+
+    /// Computes the embeddings of [`Engine::meaning_texts`] now (taking those already in the
+    /// embedding cache), so that no question waits for them.
+    pub fn warm(&self) {
+        self.index.warm();
+    }
+
     /// The scoring signals of every sentence for a question, or `None` when a rule decides
     /// it before any scoring (an empty question, a question about the source, a quote request
     /// about someone never quoted, a question about a thing the article never mentions).

@@ -461,8 +461,14 @@ fn article_text(bytes: Vec<u8>) -> Result<String, &'static str> {
     String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text")
 }
 
+/// Builds the engine and computes the article's embeddings (fitted scorer), reading and
+/// keeping them in the cache directory; the cache never fails a build.
 fn build(config: &Config) -> Result<Engine, String> {
-    Engine::new(config).map_err(|e| e.to_string())
+    let engine = Engine::new(config).map_err(|e| e.to_string())?;
+    let dir = citebot::ops::cache::dir_from_env();
+    let outcome = citebot::ops::cache::warm(&engine, dir.as_deref());
+    tracing::debug!(?outcome, ?dir, "embedding cache");
+    Ok(engine)
 }
 
 fn with_engine(args: &Args, f: impl FnOnce(&Engine) -> ExitCode) -> ExitCode {

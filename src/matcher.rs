@@ -705,6 +705,40 @@ impl Index {
         }
     }
 
+    /// The texts whose meaning the fitted scorer reads for questions: the sentences and the
+    /// article's plain words (none with the rules scorer). Their embeddings are worth
+    /// keeping between runs.
+    pub fn meaning_texts(&self) -> Vec<&str> {
+        if self.tuning.scorer != Scorer::Fitted {
+            return Vec::new();
+        }
+        let words = self.plain_words.iter().map(|(w, _)| w.as_str());
+        self.texts.iter().map(String::as_str).chain(words).collect()
+    }
+
+    /// Computes the embeddings of [`Index::meaning_texts`] now rather than at the first
+    /// question that needs them.
+    pub fn warm(&self) {
+        if self.tuning.scorer == Scorer::Fitted {
+            self.sentence_embeddings();
+            self.word_embeddings();
+        }
+    }
+
+    fn sentence_embeddings(&self) -> &[embed::Embedding] {
+        self.embeddings.get_or_init(|| {
+            let texts: Vec<&str> = self.texts.iter().map(String::as_str).collect();
+            embed::model().embed_batch(&texts)
+        })
+    }
+
+    fn word_embeddings(&self) -> &[embed::Embedding] {
+        self.word_embeddings.get_or_init(|| {
+            let words: Vec<&str> = self.plain_words.iter().map(|(w, _)| w.as_str()).collect();
+            embed::model().embed_batch(&words)
+        })
+    }
+
     /// The article's word closest in meaning to a word it never uses ("ref" -> "referee",
     /// "hurt" -> "injured"), with the cosine of the two, when the fitted scorer reads meaning
     /// and the cosine reaches [`MEANING_MATCH`]. Only words the article uses in lower case
@@ -717,12 +751,8 @@ impl Index {
         {
             return None;
         }
-        let model = embed::model();
-        let words = self.word_embeddings.get_or_init(|| {
-            let words: Vec<&str> = self.plain_words.iter().map(|(w, _)| w.as_str()).collect();
-            model.embed_batch(&words)
-        });
-        let q = model.embed(word);
+        let words = self.word_embeddings();
+        let q = embed::model().embed(word);
         let (best, cos) = words
             .iter()
             .enumerate()
@@ -1298,9 +1328,7 @@ impl Index {
 
     /// Cosine of the question with every sentence, by the sentence-embedding model.
     fn semantic(&self, query: &Query) -> Vec<f32> {
-        let sentences = self
-            .embeddings
-            .get_or_init(|| self.texts.iter().map(|t| embed::model().embed(t)).collect());
+        let sentences = self.sentence_embeddings();
         // A question's first words say what it asks; a wall of text is cut so that it costs
         // no more than a long question.
         let words: Vec<&str> = query.normalized.split(' ').take(QUESTION_WORDS).collect();

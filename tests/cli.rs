@@ -1,6 +1,6 @@
 //! The `citebot` command line, run as a user runs it.
 
-use crate::helpers::{citebot, repo, temp_dir};
+use crate::helpers::{citebot, citebot_with, repo, temp_dir};
 
 fn stdout(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -247,4 +247,90 @@ fn explain_with_the_fitted_scorer_shows_each_signals_share() {
         b"",
     );
     assert!(String::from_utf8_lossy(&o.stdout).contains("$48 million"));
+}
+
+/// A config directory with a two-sentence article and the fitted scorer.
+fn fitted_config(name: &str) -> std::path::PathBuf {
+    let dir = temp_dir(name);
+    std::fs::write(
+        dir.join("a.txt"),
+        "The council voted 7-2 on Tuesday to approve a $48 million bridge.\nMayor Linda Okafor called the vote a turning point.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("citebot.toml"),
+        "[article]\nfile = \"a.txt\"\ntitle = \"Bridge\"\n[answer]\nscorer = \"fitted\"\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn the_articles_embeddings_are_kept_between_runs() {
+    let dir = fitted_config("cache-runs");
+    let (d, cache) = (dir.to_str().unwrap(), dir.join("cache"));
+    let env = [("CITEBOT_CACHE_DIR", cache.to_str().unwrap())];
+    let questions = b"How much will the bridge cost?\nwho is the mayor\nhow tall is the bridge\n";
+    let args = ["ask", "--json", "--config", d];
+    let first = citebot_with(&args, questions, &env);
+    assert!(first.status.success());
+    let files: Vec<_> = std::fs::read_dir(&cache).unwrap().flatten().collect();
+    assert_eq!(files.len(), 1, "one file for one article");
+    let file = files[0].path();
+    let written = std::fs::read(&file).unwrap();
+    // Read back: the same answers, and the file is left as it was.
+    let second = citebot_with(&args, questions, &env);
+    assert_eq!(second.stdout, first.stdout);
+    assert_eq!(std::fs::read(&file).unwrap(), written);
+    // A damaged file is ignored and replaced.
+    std::fs::write(&file, b"not a cache").unwrap();
+    let third = citebot_with(&args, questions, &env);
+    assert_eq!(third.stdout, first.stdout);
+    assert_eq!(std::fs::read(&file).unwrap(), written);
+    // A directory that cannot be made costs nothing but the cache.
+    let blocked = dir.join("a.txt").join("cache");
+    let env = [("CITEBOT_CACHE_DIR", blocked.to_str().unwrap())];
+    let fourth = citebot_with(&args, questions, &env);
+    assert!(fourth.status.success());
+    assert_eq!(fourth.stdout, first.stdout);
+    // "none" turns it off, whatever the other variables say.
+    let xdg = dir.join("xdg");
+    let env = [
+        ("CITEBOT_CACHE_DIR", "none"),
+        ("XDG_CACHE_HOME", xdg.to_str().unwrap()),
+    ];
+    assert_eq!(citebot_with(&args, questions, &env).stdout, first.stdout);
+    assert!(!xdg.exists());
+}
+
+#[test]
+fn warming_reads_the_cache_when_it_holds_the_article() {
+    use citebot::ops::cache::{Outcome, warm};
+    let dir = temp_dir("cache-warm");
+    let text = "The ferry carried 300 people across the bay.\nIt sank in a storm.\n";
+    let mut config = citebot::Config::builtin().with_article("a.txt", text.to_string(), None);
+    config.tuning.scorer = citebot::matcher::Scorer::Fitted;
+    let engine = || citebot::Engine::new(&config).unwrap();
+    assert_eq!(warm(&engine(), None), Outcome::Unused);
+    assert_eq!(warm(&engine(), Some(&dir)), Outcome::Written);
+    assert_eq!(warm(&engine(), Some(&dir)), Outcome::Read);
+    // Another article is another file.
+    let other = config
+        .clone()
+        .with_article("b.txt", "The bridge opened.\n".into(), None);
+    assert_eq!(
+        warm(&citebot::Engine::new(&other).unwrap(), Some(&dir)),
+        Outcome::Written
+    );
+    // The rules scorer reads no meaning: nothing to keep.
+    let rules = citebot::Config::builtin().with_article("a.txt", text.to_string(), None);
+    let rules = citebot::Engine::new(&rules).unwrap();
+    assert!(rules.meaning_texts().is_empty());
+    assert_eq!(warm(&rules, Some(&dir)), Outcome::Unused);
+    let blocked = dir.join("file");
+    std::fs::write(&blocked, b"").unwrap();
+    assert!(matches!(
+        warm(&engine(), Some(&blocked.join("sub"))),
+        Outcome::NotWritten(_)
+    ));
 }

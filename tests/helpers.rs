@@ -24,12 +24,21 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs the built `citebot` binary with `args` and `stdin`, without CITEBOT_CONFIG leaking in.
+/// Runs the built `citebot` binary with `args` and `stdin`, without CITEBOT_CONFIG leaking in
+/// and with its embedding cache under the target directory.
 pub fn citebot(args: &[&str], stdin: &[u8]) -> Output {
+    citebot_with(args, stdin, &[])
+}
+
+/// [`citebot`] with more environment variables.
+pub fn citebot_with(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Output {
     use std::io::Write;
+    let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("embedding-cache");
     let mut child = Command::new(env!("CARGO_BIN_EXE_citebot"))
         .args(args)
         .env_remove("CITEBOT_CONFIG")
+        .env("CITEBOT_CACHE_DIR", cache)
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -1,10 +1,11 @@
 //! Operating the service: counters and gauges for `/metrics`, the health state for `/healthz`,
 //! the small HTTP server that serves both, the log of questions the bot could not answer and the
-//! log of votes on answers.
+//! log of votes on answers, and the article's embeddings kept between runs.
 //!
 //! Nothing here knows Discord: the adapter reports events (a question answered, a shard
 //! connected) and this module keeps and shows them.
 
+pub mod cache;
 pub mod feedback;
 pub mod metrics;
 pub mod server;
