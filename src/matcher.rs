@@ -460,6 +460,11 @@ impl Index {
                 bucket.push(w.to_string());
             }
         }
+        // In a fixed order, so that a tie between two corrections is decided the same way in
+        // every run (`known` is a set, whose order differs from run to run).
+        for bucket in spellings.values_mut() {
+            bucket.sort_unstable();
+        }
         let mut intent_patterns = Vec::new();
         let mut intent_of_pattern = Vec::new();
         let mut compiled = Vec::new();
