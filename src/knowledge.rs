@@ -8,7 +8,6 @@
 
 use crate::article::Article;
 use crate::lexicon;
-use crate::measure::{self, Measure};
 use crate::vocab::{Vocab, Word};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -72,8 +71,6 @@ pub struct Facts {
     pub has_place: bool,
     /// Gives a reason or a motive ("because", "viewing them as", "believing that").
     pub has_reason: bool,
-    /// The kinds of quantity it states (money, an age, a time of day, ...).
-    pub measures: Vec<Measure>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -737,7 +734,6 @@ fn sentence_facts(
     }
     f.has_open_time |= future && f.has_time;
     f.future = future;
-    f.measures = measure::stated(text);
     f
 }
 

@@ -126,7 +126,10 @@ pub struct Index {
     plain_words: Vec<(String, u32)>,
     /// Their embeddings, computed on first use.
     word_embeddings: std::sync::OnceLock<Vec<embed::Embedding>>,
-    /// The sentences' texts, for computing `embeddings`.
+    /// Per sentence: the kinds of quantity it states ([`measure::stated`]); computed the first
+    /// time the fitted scorer needs them, so the rules scorer never pays for them.
+    measures: std::sync::OnceLock<Vec<Vec<Measure>>>,
+    /// The sentences' texts, for computing `embeddings` and `measures`.
     texts: Vec<String>,
     /// Surface words of the article and of the aliases, for typo correction, by first letter.
     spellings: HashMap<char, Vec<String>>,
@@ -492,6 +495,7 @@ impl Index {
             lengths,
             avg_len,
             embeddings: std::sync::OnceLock::new(),
+            measures: std::sync::OnceLock::new(),
             plain_words,
             word_embeddings: std::sync::OnceLock::new(),
             texts: article.sentences.iter().map(|s| s.text.clone()).collect(),
@@ -727,7 +731,13 @@ impl Index {
         if self.tuning.scorer == Scorer::Fitted {
             self.sentence_embeddings();
             self.word_embeddings();
+            self.sentence_measures();
         }
+    }
+
+    fn sentence_measures(&self) -> &[Vec<Measure>] {
+        self.measures
+            .get_or_init(|| self.texts.iter().map(|t| measure::stated(t)).collect())
     }
 
     fn sentence_embeddings(&self) -> &[embed::Embedding] {
@@ -1298,7 +1308,7 @@ impl Index {
                     measure_missing: flag(
                         query
                             .measure
-                            .is_some_and(|m| !knowledge.facts[si].measures.contains(&m)),
+                            .is_some_and(|m| !self.sentence_measures()[si].contains(&m)),
                     ),
                     focus_missing: flag(self.focus_missing(query, si)),
                     subject_missing: flag(self.subject_missing(query, si)),

@@ -9,7 +9,7 @@
 //! that ask for it and one for the statements that give it, in [`MEASURES`]. General English;
 //! nothing about any article.
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use std::sync::OnceLock;
 
 /// A kind of quantity.
@@ -73,16 +73,22 @@ const MEASURES: &[(Measure, &str, &str)] = &[
 
 struct Compiled {
     asks: Vec<(Measure, Regex)>,
-    states: Vec<(Measure, Regex)>,
+    /// Every statement pattern in one set: a sentence is read once for all of them.
+    states: RegexSet,
 }
 
 fn compiled() -> &'static Compiled {
     static C: OnceLock<Compiled> = OnceLock::new();
     C.get_or_init(|| {
-        let re = |p: &str| Regex::new(p).expect("the measure patterns are valid");
+        // ASCII word boundaries: the figures and units are ASCII, and a Unicode boundary
+        // would make the matcher slow on any sentence with a curly quote.
+        let ascii = |p: &str| p.replace(r"\b", r"(?-u:\b)");
+        let re = |p: &str| Regex::new(&ascii(p)).expect("the measure patterns are valid");
+        let states = RegexSet::new(MEASURES.iter().map(|(_, _, s)| ascii(s)))
+            .expect("the measure patterns are valid");
         Compiled {
             asks: MEASURES.iter().map(|(m, q, _)| (*m, re(q))).collect(),
-            states: MEASURES.iter().map(|(m, _, s)| (*m, re(s))).collect(),
+            states,
         }
     })
 }
@@ -103,9 +109,9 @@ pub fn asked(question: &str) -> Option<Measure> {
 pub fn stated(sentence: &str) -> Vec<Measure> {
     compiled()
         .states
-        .iter()
-        .filter(|(_, re)| re.is_match(sentence))
-        .map(|(m, _)| *m)
+        .matches(sentence)
+        .into_iter()
+        .map(|i| MEASURES[i].0)
         .collect()
 }
 
