@@ -19,6 +19,7 @@ COPY --from=build /src/target/release/citebot /usr/local/bin/citebot
 COPY config /etc/citebot
 ENV CITEBOT_CONFIG=/etc/citebot \
     CITEBOT_HTTP_ADDR=0.0.0.0:9090 \
+    CITEBOT_CACHE_DIR=/var/lib/citebot/cache \
     RUST_LOG=info
 USER citebot
 WORKDIR /var/lib/citebot

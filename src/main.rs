@@ -44,6 +44,8 @@ ENVIRONMENT (run):
     DISCORD_API_BASE    send every REST call and the gateway there instead of Discord (tests)
     RUST_LOG            log level, e.g. info (default) or debug
     CITEBOT_HTTP_ADDR   serve /healthz and /metrics there (overrides http.address)
+    CITEBOT_CACHE_DIR   where the fitted scorer keeps the article's embeddings between runs
+                        (default $XDG_CACHE_HOME/citebot or ~/.cache/citebot; none: off)
 
 OPTIONS:
     --config DIR      configuration directory with citebot.toml (default: $CITEBOT_CONFIG,
