@@ -220,18 +220,7 @@ fn a_binary_article_is_refused_with_a_clear_error() {
 
 #[test]
 fn explain_with_the_fitted_scorer_shows_each_signals_share() {
-    let dir = std::env::temp_dir().join(format!("citebot-fitted-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("a.txt"),
-        "The council voted 7-2 on Tuesday to approve a $48 million bridge.\nMayor Linda Okafor called the vote a turning point.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("citebot.toml"),
-        "[article]\nfile = \"a.txt\"\ntitle = \"Bridge\"\n[answer]\nscorer = \"fitted\"\n",
-    )
-    .unwrap();
+    let dir = fitted_config("fitted-explain");
     let d = dir.to_str().unwrap();
     let o = citebot(
         &["explain", "--config", d, "How much will the bridge cost?"],
