@@ -323,3 +323,41 @@ fn warming_reads_the_cache_when_it_holds_the_article() {
         Outcome::NotWritten(_)
     ));
 }
+
+#[test]
+fn the_cache_keeps_only_the_most_recent_files() {
+    use citebot::ops::cache::{KEEP, Outcome, warm};
+    let dir = temp_dir("cache-prune");
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for i in 0..KEEP + 2 {
+        let path = dir.join(format!("embeddings-{i:016x}.bin"));
+        let file = std::fs::File::create(&path).unwrap();
+        file.set_modified(old + std::time::Duration::from_secs(i as u64))
+            .unwrap();
+    }
+    std::fs::write(dir.join("notes.txt"), b"not a cache file").unwrap();
+    let mut config =
+        citebot::Config::builtin().with_article("a.txt", "A short article.\n".into(), None);
+    config.tuning.scorer = citebot::matcher::Scorer::Fitted;
+    let engine = citebot::Engine::new(&config).unwrap();
+    assert_eq!(warm(&engine, Some(&dir)), Outcome::Written);
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let caches: Vec<&String> = names
+        .iter()
+        .filter(|n| n.starts_with("embeddings-"))
+        .collect();
+    assert_eq!(caches.len(), KEEP, "{names:?}");
+    // The new file stays, the oldest went, and other files are left alone.
+    let new = citebot::ops::cache::file_for(&dir, &engine.meaning_texts());
+    assert!(new.exists());
+    assert!(!dir.join(format!("embeddings-{:016x}.bin", 0)).exists());
+    assert!(
+        dir.join(format!("embeddings-{:016x}.bin", KEEP + 1))
+            .exists()
+    );
+    assert!(names.iter().any(|n| n == "notes.txt"));
+}

@@ -6,11 +6,15 @@
 //! in `$CITEBOT_CACHE_DIR`, else `$XDG_CACHE_HOME/citebot`, else `$HOME/.cache/citebot`
 //! (`CITEBOT_CACHE_DIR=none` turns it off). The cache is an optimisation only: a missing,
 //! unreadable, damaged or foreign file is ignored (and replaced), a directory that cannot be
-//! written is skipped, and the answers are the same with or without it.
+//! written is skipped, and the answers are the same with or without it. Each edit of the
+//! article makes a new file, so only the [`KEEP`] most recently written are kept.
 
 use crate::Engine;
 use crate::embed;
 use std::path::{Path, PathBuf};
+
+/// How many cache files (articles, or versions of one) the directory keeps.
+pub const KEEP: usize = 8;
 
 /// The cache directory from the environment, or `None` when turned off or unknown.
 pub fn dir_from_env() -> Option<PathBuf> {
@@ -70,8 +74,32 @@ pub fn warm(engine: &Engine, dir: Option<&Path>) -> Outcome {
         return Outcome::Read;
     }
     match write(&file, &embed::encode_cache(&model.cached(&texts))) {
-        Ok(()) => Outcome::Written,
+        Ok(()) => {
+            prune(dir, KEEP);
+            Outcome::Written
+        }
         Err(e) => Outcome::NotWritten(e.to_string()),
+    }
+}
+
+/// Removes all but the `keep` most recently written cache files of `dir` (other files are
+/// left alone); errors are ignored, as the cache is only an optimisation.
+pub fn prune(dir: &Path, keep: usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("embeddings-") && name.ends_with(".bin")
+        })
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    files.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    for (_, path) in files.into_iter().skip(keep) {
+        let _ = std::fs::remove_file(path);
     }
 }
 
