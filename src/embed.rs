@@ -456,13 +456,8 @@ impl Model {
 /// byte of its weights, enough to tell one model file from another.
 pub fn fingerprint() -> u64 {
     let sampled = WEIGHTS.iter().step_by(61).copied();
-    let bytes = (VOCAB.len() as u64)
-        .to_le_bytes()
-        .into_iter()
-        .chain(sampled);
-    bytes.fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    let size = (VOCAB.len() as u64).to_le_bytes();
+    crate::text::fnv1a(crate::text::FNV_OFFSET, size.into_iter().chain(sampled))
 }
 
 const CACHE_MAGIC: &[u8; 8] = b"CBEMBC1\0";
@@ -863,15 +858,9 @@ fn exp_negative(x: f32) -> f32 {
 /// The dot product of two equally long slices, with AVX2 and FMA where available.
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     #[cfg(target_arch = "x86_64")]
-    {
-        static FMA: OnceLock<bool> = OnceLock::new();
-        if *FMA.get_or_init(|| {
-            std::arch::is_x86_feature_detected!("avx2")
-                && std::arch::is_x86_feature_detected!("fma")
-        }) {
-            // SAFETY: the processor supports AVX2 and FMA (checked just above).
-            return unsafe { dot_fma(a, b) };
-        }
+    if has_fma() {
+        // SAFETY: the processor supports AVX2 and FMA (checked by `has_fma`).
+        return unsafe { dot_fma(a, b) };
     }
     dot_portable(a, b)
 }

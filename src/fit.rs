@@ -86,9 +86,7 @@ pub fn samples(engine: &Engine, cases: &[Case]) -> Vec<Sample> {
 
 /// A seed for a set's noise from its name (FNV-1a), so that every set gets noise of its own.
 pub fn seed_of(name: &str) -> u64 {
-    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    crate::text::fnv1a(crate::text::FNV_OFFSET, name.bytes())
 }
 
 /// Samples of [`NOISE_PER_SET`] strings of [`noise`] for the article of `engine`, as questions

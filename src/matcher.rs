@@ -684,8 +684,12 @@ impl Index {
             // Only distinctive names: a country the whole article is about is no clue.
             .filter(|&c| self.idf[c as usize] >= 2.0)
             .collect();
+        // Only the fitted scorer weighs it: the rules never pay for reading it.
+        let measure = (self.tuning.scorer == Scorer::Fitted)
+            .then(|| measure::asked(&normalized))
+            .flatten();
         Query {
-            measure: measure::asked(&normalized),
+            measure,
             kind,
             focus,
             subject,

@@ -1,5 +1,5 @@
 //! Text primitives shared by the article model, the knowledge extractor and the matcher:
-//! normalising words, splitting text into tokens, stemming, and edit distance.
+//! normalising words, splitting text into tokens, stemming, edit distance, and a stable hash.
 //!
 //! Everything here is pure and allocation-light. This module knows nothing about sentences,
 //! people or questions; it only turns characters into comparable words.
@@ -196,6 +196,17 @@ pub fn fold_quotes(text: &str) -> String {
         .collect()
 }
 
+/// FNV-1a's starting value, for [`fnv1a`] from scratch.
+pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a over `bytes`, continuing from `hash` ([`FNV_OFFSET`] to start): a hash that is the
+/// same in every run and build (noise seeds, cache file names, the model's fingerprint).
+pub fn fnv1a(hash: u64, bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(hash, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,5 +254,16 @@ mod tests {
         assert_eq!(edit_distance("hegset", "hegseth", 2), 1);
         assert_eq!(edit_distance("weather", "whether", 1), 2);
         assert_eq!(edit_distance("abc", "abcdef", 2), 3);
+    }
+
+    #[test]
+    fn fnv1a_is_the_published_hash_and_continues() {
+        // Reference values of 64-bit FNV-1a.
+        assert_eq!(fnv1a(FNV_OFFSET, *b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(FNV_OFFSET, *b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(
+            fnv1a(fnv1a(FNV_OFFSET, *b"ab"), *b"c"),
+            fnv1a(FNV_OFFSET, *b"abc")
+        );
     }
 }

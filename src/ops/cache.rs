@@ -30,12 +30,9 @@ pub fn dir_from_env() -> Option<PathBuf> {
 
 /// The file that holds the embeddings of `texts` by this model.
 pub fn file_for(dir: &Path, texts: &[&str]) -> PathBuf {
-    let mut h: u64 = embed::fingerprint();
-    for t in texts {
-        for b in t.bytes().chain([0xff]) {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
+    // Each text ends with a byte no UTF-8 text holds, so that ["ab", "c"] is not ["a", "bc"].
+    let bytes = texts.iter().flat_map(|t| t.bytes().chain([0xff]));
+    let h = crate::text::fnv1a(embed::fingerprint(), bytes);
     dir.join(format!("embeddings-{h:016x}.bin"))
 }
 
