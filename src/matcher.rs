@@ -1281,7 +1281,7 @@ impl Index {
         let lexical: Vec<f32> = (0..n).map(|si| self.bm25(query, si)).collect();
         let best_lexical = lexical.iter().copied().fold(0.0, f32::max);
         let definitional = is_definitional(query);
-        let garble = garble(&query.normalized);
+        let garble = garble(&query.normalized, |w| self.known.contains(w));
         (0..n)
             .map(|si| {
                 let facts = &knowledge.facts[si];
@@ -1602,16 +1602,27 @@ const QUESTION_WORDS: usize = 40;
 const GARBLE_MAX: f32 = 2.0;
 
 /// Word pieces per word of the question, minus one: ordinary words are one piece each, keyboard
-/// mash and noise break into many.
-fn garble(normalized: &str) -> f32 {
-    let words = normalized.split_whitespace().count();
-    if words == 0 {
+/// mash and noise break into many. A word the article uses counts as one piece, however the
+/// model splits it: a rare name the article gives ("Oyelaran") is not noise.
+fn garble(normalized: &str, in_article: impl Fn(&str) -> bool) -> f32 {
+    let words: Vec<&str> = normalized.split_whitespace().collect();
+    if words.is_empty() {
         return 0.0;
     }
-    let pieces = embed::model().tokenize(normalized).len().saturating_sub(2);
+    let model = embed::model();
+    let pieces: usize = words
+        .iter()
+        .map(|w| {
+            if in_article(w) {
+                1
+            } else {
+                model.tokenize(w).len().saturating_sub(2)
+            }
+        })
+        .sum();
     // Bounded, like every signal, so that a fitted weight cannot be pushed past anything it
     // saw when it was fitted (80 letters of mash would otherwise weigh 40).
-    (pieces as f32 / words as f32 - 1.0).clamp(0.0, GARBLE_MAX)
+    (pieces as f32 / words.len() as f32 - 1.0).clamp(0.0, GARBLE_MAX)
 }
 
 /// The weight of a question: its concepts, its people and its unknown words.
@@ -1961,5 +1972,16 @@ mod tests {
         );
         assert_eq!(figures("1200 and 1,200 are one figure"), ["1200"]);
         assert!(figures("no figures here, only words").is_empty());
+    }
+
+    #[test]
+    fn garble_is_high_for_mash_and_not_for_the_article_s_own_rare_words() {
+        let none = |_: &str| false;
+        assert_eq!(garble("who won the game", none), 0.0);
+        assert_eq!(garble("", none), 0.0);
+        assert!(garble("xqzjv kpwtrl bvnmq", none) >= 1.0);
+        // A rare name splits into several pieces; it is noise only if the article never uses it.
+        assert!(garble("who joined oyelaran", none) > 0.0);
+        assert_eq!(garble("who joined oyelaran", |w| w == "oyelaran"), 0.0);
     }
 }
