@@ -215,8 +215,8 @@ fn run(args: &Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (config, engine) = match load_config(args).and_then(|c| build(&c).map(|e| (c, e))) {
-        Ok(x) => x,
+    let config = match load_config(args) {
+        Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::FAILURE;
@@ -231,7 +231,15 @@ fn run(args: &Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
+    // Logging first, so that building the engine (the embedding cache) is logged too.
     init_logging(ops.log_format);
+    let engine = match build(&config) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
     // Reload re-reads the same sources the bot started from.
     let sources = args.clone();
     let loader: discord::Loader = Box::new(move || {
@@ -469,7 +477,14 @@ fn build(config: &Config) -> Result<Engine, String> {
     let engine = Engine::new(config).map_err(|e| e.to_string())?;
     let dir = citebot::ops::cache::dir_from_env();
     let outcome = citebot::ops::cache::warm(&engine, dir.as_deref());
-    tracing::debug!(?outcome, ?dir, "embedding cache");
+    match &outcome {
+        citebot::ops::cache::Outcome::NotWritten(e) => tracing::warn!(
+            error = %e,
+            ?dir,
+            "embedding cache not written: the next start embeds the article again"
+        ),
+        _ => tracing::info!(?outcome, ?dir, "embedding cache"),
+    }
     Ok(engine)
 }
 

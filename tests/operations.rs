@@ -382,6 +382,12 @@ async fn the_binary_reads_the_token_file_serves_health_logs_json_and_reloads_on_
             .any(|l| l["fields"]["message"] == "configuration reloaded"),
         "{log}"
     );
+    // Both builds, at start-up and at the reload, say what the embedding cache did.
+    let cache_lines = lines
+        .iter()
+        .filter(|l| l["fields"]["message"] == "embedding cache")
+        .count();
+    assert_eq!(cache_lines, 2, "{log}");
     fake.assert_clean();
 }
 
