@@ -352,20 +352,58 @@ impl Model {
         };
         let missing: Vec<usize> = (0..texts.len()).filter(|&i| out[i].is_none()).collect();
         let ids: Vec<Vec<u32>> = missing.iter().map(|&i| self.tokenize(texts[i])).collect();
+        // Passes of at most BATCH_TOKENS pieces (and always at least one text).
+        let mut passes: Vec<std::ops::Range<usize>> = Vec::new();
         let mut start = 0;
         while start < ids.len() {
-            // At most BATCH_TOKENS pieces a pass (and always at least one text).
             let mut end = start + 1;
             let mut tokens = ids[start].len();
             while end < ids.len() && tokens + ids[end].len() <= BATCH_TOKENS {
                 tokens += ids[end].len();
                 end += 1;
             }
-            let batch: Vec<&[u32]> = ids[start..end].iter().map(Vec::as_slice).collect();
-            for (k, e) in self.embed_many(&batch).into_iter().enumerate() {
-                out[missing[start + k]] = Some(e.into());
-            }
+            passes.push(start..end);
             start = end;
+        }
+        let run = |pass: &std::ops::Range<usize>| {
+            let batch: Vec<&[u32]> = ids[pass.clone()].iter().map(Vec::as_slice).collect();
+            self.embed_many(&batch)
+        };
+        // The passes are independent: an article's sentences and words are shared among the
+        // machine's cores (each pass gives the same numbers on any of them).
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(passes.len());
+        let results: Vec<Vec<Vec<f32>>> = if workers <= 1 {
+            passes.iter().map(run).collect()
+        } else {
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let mut done: Vec<(usize, Vec<Vec<f32>>)> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..workers)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            let mut mine = Vec::new();
+                            loop {
+                                let p = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                let Some(pass) = passes.get(p) else { break };
+                                mine.push((p, run(pass)));
+                            }
+                            mine
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            });
+            done.sort_by_key(|(p, _)| *p);
+            done.into_iter().map(|(_, r)| r).collect()
+        };
+        for (pass, embeddings) in passes.iter().zip(results) {
+            for (k, e) in embeddings.into_iter().enumerate() {
+                out[missing[pass.start + k]] = Some(e.into());
+            }
         }
         self.preload(
             missing
@@ -1027,6 +1065,27 @@ mod tests {
             assert!(dot(&e, &alone) > 0.9999, "{t}");
         }
         assert!(m.embed_batch(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_batch_of_many_passes_keeps_every_text_in_its_place() {
+        let m = model();
+        let texts: Vec<String> = (0..120)
+            .map(|i| format!("sentence {i} of a long article about the harbour bridge vote"))
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let pieces: usize = refs.iter().map(|t| m.tokenize(t).len()).sum();
+        assert!(pieces > 3 * BATCH_TOKENS, "several passes: {pieces} pieces");
+        let batch = m.embed_batch(&refs);
+        assert_eq!(batch.len(), refs.len());
+        let alone: Vec<Vec<f32>> = refs.iter().map(|t| m.embed_ids(&m.tokenize(t))).collect();
+        for (i, e) in batch.iter().enumerate() {
+            let own = dot(e, &alone[i]);
+            assert!(own > 0.9999, "{}", refs[i]);
+            // Each in its own place, not its neighbour's (the texts differ only in a number).
+            let other = dot(e, &alone[(i + 1) % refs.len()]);
+            assert!(other < own - 1e-4, "{}: {other} next to {own}", refs[i]);
+        }
     }
 
     #[test]
