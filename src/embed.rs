@@ -370,40 +370,27 @@ impl Model {
             self.embed_many(&batch)
         };
         // The passes are independent: an article's sentences and words are shared among the
-        // machine's cores (each pass gives the same numbers on any of them).
-        let workers = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(passes.len());
-        let results: Vec<Vec<Vec<f32>>> = if workers <= 1 {
-            passes.iter().map(run).collect()
+        // machine's cores, in runs of consecutive passes, so the results come back in order.
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let per_worker = passes.len().div_ceil(workers).max(1);
+        let embeddings: Vec<Vec<f32>> = if passes.len() <= per_worker {
+            passes.iter().flat_map(run).collect()
         } else {
-            let next = std::sync::atomic::AtomicUsize::new(0);
-            let mut done: Vec<(usize, Vec<Vec<f32>>)> = std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..workers)
-                    .map(|_| {
-                        scope.spawn(|| {
-                            let mut mine = Vec::new();
-                            loop {
-                                let p = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                                let Some(pass) = passes.get(p) else { break };
-                                mine.push((p, run(pass)));
-                            }
-                            mine
-                        })
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = passes
+                    .chunks(per_worker)
+                    .map(|run_of| {
+                        scope.spawn(move || run_of.iter().flat_map(run).collect::<Vec<_>>())
                     })
                     .collect();
                 handles
                     .into_iter()
                     .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                     .collect()
-            });
-            done.sort_by_key(|(p, _)| *p);
-            done.into_iter().map(|(_, r)| r).collect()
+            })
         };
-        for (pass, embeddings) in passes.iter().zip(results) {
-            for (k, e) in embeddings.into_iter().enumerate() {
-                out[missing[pass.start + k]] = Some(e.into());
-            }
+        for (&i, e) in missing.iter().zip(embeddings) {
+            out[i] = Some(e.into());
         }
         self.preload(
             missing
