@@ -1,7 +1,7 @@
 //! Answers to representative questions, one per kind, compared as rendered for people.
 //! Regenerate after an intended change with `UPDATE_EXPECT=1 cargo test`, then review the diff.
 
-use crate::helpers::check;
+use crate::helpers::{check, fitted_article};
 use expect_test::expect;
 
 #[test]
@@ -214,9 +214,7 @@ fn a_figure_the_question_states_must_be_in_the_sentence() {
 fn a_quantity_the_question_asks_for_must_be_stated_in_the_sentence() {
     let text = "The new stadium cost $450 million to build.\nA crowd of 41,000 watched the opening match.\nKick-off was at 7:30 p.m.\n";
     // The fitted scorer's signal: the rules never read it.
-    let mut config = citebot::Config::builtin().with_article("a.txt", text.to_string(), None);
-    config.tuning.scorer = citebot::matcher::Scorer::Fitted;
-    let engine = citebot::Engine::new(&config).unwrap();
+    let engine = citebot::Engine::new(&fitted_article(text)).unwrap();
     let missing = |question: &str| -> Vec<f32> {
         let features = engine.features(question).expect("scored");
         features.iter().map(|f| f.measure_missing).collect()

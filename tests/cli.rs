@@ -1,6 +1,6 @@
 //! The `citebot` command line, run as a user runs it.
 
-use crate::helpers::{citebot, citebot_with, repo, temp_dir};
+use crate::helpers::{citebot, citebot_with, fitted_article, repo, temp_dir};
 
 fn stdout(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -297,8 +297,7 @@ fn warming_reads_the_cache_when_it_holds_the_article() {
     use citebot::ops::cache::{Outcome, warm};
     let dir = temp_dir("cache-warm");
     let text = "The ferry carried 300 people across the bay.\nIt sank in a storm.\n";
-    let mut config = citebot::Config::builtin().with_article("a.txt", text.to_string(), None);
-    config.tuning.scorer = citebot::matcher::Scorer::Fitted;
+    let config = fitted_article(text);
     let engine = || citebot::Engine::new(&config).unwrap();
     assert_eq!(warm(&engine(), None), Outcome::Unused);
     assert_eq!(warm(&engine(), Some(&dir)), Outcome::Written);
@@ -336,10 +335,7 @@ fn the_cache_keeps_only_the_most_recent_files() {
             .unwrap();
     }
     std::fs::write(dir.join("notes.txt"), b"not a cache file").unwrap();
-    let mut config =
-        citebot::Config::builtin().with_article("a.txt", "A short article.\n".into(), None);
-    config.tuning.scorer = citebot::matcher::Scorer::Fitted;
-    let engine = citebot::Engine::new(&config).unwrap();
+    let engine = citebot::Engine::new(&fitted_article("A short article.\n")).unwrap();
     assert_eq!(warm(&engine, Some(&dir)), Outcome::Written);
     let names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()

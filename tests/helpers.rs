@@ -11,6 +11,14 @@ pub fn engine() -> &'static Engine {
     ENGINE.get_or_init(|| Engine::new(&Config::builtin()).expect("built-in config is valid"))
 }
 
+/// The built-in settings over `text` as the article (no curated knowledge), with the fitted
+/// scorer.
+pub fn fitted_article(text: &str) -> Config {
+    let mut config = Config::builtin().with_article("a.txt", text.to_string(), None);
+    config.tuning.scorer = citebot::matcher::Scorer::Fitted;
+    config
+}
+
 /// Asks the built-in engine and compares the plain-text rendering with `expect`.
 pub fn check(question: &str, expect: expect_test::Expect) {
     let e = engine();

@@ -1,6 +1,6 @@
 //! The quality bars on the question set written for the built-in article.
 
-use crate::helpers::{engine, repo};
+use crate::helpers::{engine, fitted_article, repo};
 use citebot::article::{ParagraphKind, split_sentences};
 use citebot::eval;
 
@@ -198,8 +198,7 @@ fn real_words_are_not_corrected_into_other_words_of_the_article() {
 #[test]
 fn unknown_words_meet_the_article_word_closest_in_meaning() {
     let text = "Referee Paul Dekker awarded a penalty after Trump watched the replay.\n";
-    let mut config = citebot::Config::builtin().with_article("a.txt", text.to_string(), None);
-    config.tuning.scorer = citebot::matcher::Scorer::Fitted;
+    let mut config = fitted_article(text);
     let fitted = citebot::Engine::new(&config).unwrap();
     let ref_ = fitted.explain("who was the ref");
     assert!(
