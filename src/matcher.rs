@@ -122,7 +122,7 @@ pub struct Index {
     /// first time the fitted scorer needs it, so the rules scorer never pays for it.
     embeddings: std::sync::OnceLock<Vec<embed::Embedding>>,
     /// Content words the article uses in lower case (not only as names), with their concepts,
-    /// for matching a question's unknown words by meaning ([`Index::by_meaning`]).
+    /// for matching a question's unknown words by meaning ([`Index::closest_in_meaning`]).
     plain_words: Vec<(String, u32)>,
     /// Their embeddings, computed on first use.
     word_embeddings: std::sync::OnceLock<Vec<embed::Embedding>>,
@@ -159,6 +159,9 @@ pub struct Query {
     pub unknown: Vec<String>,
     /// Weight of each unknown word (capitalised ones, likely names, weigh more).
     unknown_weights: Vec<f32>,
+    /// Per unknown word: the cosine of its closest article word in meaning, below
+    /// [`MEANING_MATCH`] (0 when not measured: names, figures, the rules scorer).
+    unknown_nearness: Vec<f32>,
     /// Intents whose pattern matched.
     pub intents: Vec<usize>,
     /// What a "how many X" question counts (the word after "many").
@@ -212,7 +215,7 @@ pub struct Ranking {
 }
 
 /// The cosine from which a word the article never uses is read as the article's word closest
-/// to it in meaning ([`Index::by_meaning`]). Word pairs measured with the model: "ref" /
+/// to it in meaning ([`Index::closest_in_meaning`]). Word pairs measured with the model: "ref" /
 /// "referee" 0.81, "keeper" / "goalkeeper" 0.80, "ceo" / "executive" 0.73, "land" /
 /// "territory" 0.69, "hurt" / "injured" 0.67; and unrelated: "pope" / "president" 0.42,
 /// "biden" / "trump" 0.42, "country" / "county" 0.52, "game" / "match" 0.56.
@@ -614,14 +617,21 @@ impl Index {
                         terms.push((id, soft * self.idf[id as usize]));
                     }
                 }
-                None if !capitalised[i]
-                    && let Some((id, similarity)) = self.by_meaning(w) =>
-                {
-                    if !terms.iter().any(|(t, _)| *t == id) {
-                        terms.push((id, similarity * self.idf[id as usize]));
-                    }
-                }
                 None => {
+                    let closest = if capitalised[i] {
+                        None
+                    } else {
+                        self.closest_in_meaning(w)
+                    };
+                    if let Some((id, similarity)) = closest
+                        && similarity >= MEANING_MATCH
+                    {
+                        if !terms.iter().any(|(t, _)| *t == id) {
+                            terms.push((id, similarity * self.idf[id as usize]));
+                        }
+                        continue;
+                    }
+                    let nearness = closest.map_or(0.0, |(_, c)| c.max(0.0));
                     // A capitalised word the article never uses is likely a name it never
                     // mentions: it weighs more.
                     let weight = if capitalised[i] {
@@ -631,7 +641,7 @@ impl Index {
                     } else {
                         1.0
                     };
-                    unknown.push((w.clone(), weight));
+                    unknown.push((w.clone(), weight, nearness));
                 }
             }
         }
@@ -655,7 +665,7 @@ impl Index {
                 // the article never uses them ("what happens next").
                 if let Some(m) = self.intent_patterns[p].find(&normalized) {
                     let covered: Vec<&str> = normalized[m.start()..m.end()].split(' ').collect();
-                    unknown.retain(|(w, _)| !covered.contains(&w.as_str()));
+                    unknown.retain(|(w, _, _)| !covered.contains(&w.as_str()));
                 }
             }
             intents.dedup();
@@ -712,8 +722,9 @@ impl Index {
                         .unwrap_or(u32::MAX);
                     (u.clone(), c)
                 }),
-            unknown_weights: unknown.iter().map(|(_, w)| *w).collect(),
-            unknown: unknown.into_iter().map(|(w, _)| w).collect(),
+            unknown_weights: unknown.iter().map(|(_, w, _)| *w).collect(),
+            unknown_nearness: unknown.iter().map(|(_, _, n)| *n).collect(),
+            unknown: unknown.into_iter().map(|(w, _, _)| w).collect(),
             intents,
         }
     }
@@ -759,10 +770,11 @@ impl Index {
     }
 
     /// The article's word closest in meaning to a word it never uses ("ref" -> "referee",
-    /// "hurt" -> "injured"), with the cosine of the two, when the fitted scorer reads meaning
-    /// and the cosine reaches [`MEANING_MATCH`]. Only words the article uses in lower case
-    /// count: a name it never mentions is not one it does ("biden" is not "trump").
-    fn by_meaning(&self, word: &str) -> Option<(u32, f32)> {
+    /// "hurt" -> "injured"), with the cosine of the two, when the fitted scorer reads meaning.
+    /// The word is read as that one when the cosine reaches [`MEANING_MATCH`]. Only words the
+    /// article uses in lower case count: a name it never mentions is not one it does ("biden"
+    /// is not "trump").
+    fn closest_in_meaning(&self, word: &str) -> Option<(u32, f32)> {
         if self.tuning.scorer != Scorer::Fitted
             || word.chars().count() < 3
             || !word.chars().all(char::is_alphabetic)
@@ -777,7 +789,7 @@ impl Index {
             .enumerate()
             .map(|(i, e)| (i, embed::dot(&q, e)))
             .max_by(|a, b| a.1.total_cmp(&b.1))?;
-        (cos >= MEANING_MATCH).then(|| (self.plain_words[best].1, cos))
+        Some((self.plain_words[best].1, cos))
     }
 
     /// The closest spelling the article uses for an unknown word, or the word itself.
@@ -1299,6 +1311,7 @@ impl Index {
                     coverage,
                     context,
                     unknown: weight.unknown_share(),
+                    unknown_far: weight.unknown_far_share(),
                     missing: self.missing(query, si, facts),
                     people,
                     people_absent,
@@ -1629,6 +1642,8 @@ fn garble(normalized: &str, in_article: impl Fn(&str) -> bool) -> f32 {
 struct QuestionWeight {
     total: f32,
     unknown: f32,
+    /// `unknown`, each word counted by how far its closest article word is in meaning.
+    unknown_far: f32,
 }
 
 impl QuestionWeight {
@@ -1639,9 +1654,17 @@ impl QuestionWeight {
             .iter()
             .map(|p| Self::person_weight(query, p))
             .sum();
+        let unknown_far = query
+            .unknown_weights
+            .iter()
+            .zip(&query.unknown_nearness)
+            .map(|(w, near)| w * (1.0 - near))
+            .sum::<f32>()
+            * UNKNOWN_WEIGHT;
         QuestionWeight {
             total: query.terms.iter().map(|(_, w)| w).sum::<f32>() + unknown + people,
             unknown,
+            unknown_far,
         }
     }
 
@@ -1661,8 +1684,16 @@ impl QuestionWeight {
     }
 
     fn unknown_share(&self) -> f32 {
+        self.share(self.unknown)
+    }
+
+    fn unknown_far_share(&self) -> f32 {
+        self.share(self.unknown_far)
+    }
+
+    fn share(&self, part: f32) -> f32 {
         if self.total > 0.0 {
-            self.unknown / self.total
+            part / self.total
         } else {
             0.0
         }

@@ -45,6 +45,9 @@ features! {
     context,
     /// Share of the question's weight in words the article never uses (same for every sentence).
     unknown,
+    /// `unknown`, each word counted by how far the article's closest word is in meaning (1
+    /// minus the cosine): high when nothing in the article is even near what is asked.
+    unknown_far,
     /// The heaviest part of the question (a concept, a person, an unknown word) that neither
     /// the sentence nor its context has, over the question's heaviest part: 1 when the most
     /// specific thing asked about is missing.
@@ -139,6 +142,7 @@ pub const ANSWER_NAMES: &[&str] = &[
     "coverage",
     "context",
     "unknown",
+    "unknown_far",
     "missing",
     "people",
     "people_absent",

@@ -213,3 +213,26 @@ fn unknown_words_meet_the_article_word_closest_in_meaning() {
         .explain("who was the ref");
     assert!(rules.contains("unknown: [\"ref\"]"), "{rules}");
 }
+
+/// A word the article never uses counts as far from it (`unknown_far`) by how far the
+/// article's closest word is in meaning: a capitalised name, never measured, counts in full;
+/// a plain word counts less, as some article word is near it.
+#[test]
+fn unknown_words_count_as_far_as_the_closest_article_word_in_meaning() {
+    let text = "Referee Paul Dekker awarded a penalty after Trump watched the replay.\n";
+    let engine = citebot::Engine::new(&fitted_article(text)).unwrap();
+    let signal = |explained: &str, name: &str| -> f32 {
+        let at = explained
+            .find(&format!(" {name} "))
+            .unwrap_or_else(|| panic!("no {name} in {explained}"));
+        let rest = &explained[at + name.len() + 2..];
+        rest.split(' ').next().unwrap().parse().unwrap()
+    };
+    let name = engine.explain("What did Biden watch?");
+    assert!(name.contains("unknown: [\"biden\"]"), "{name}");
+    assert_eq!(signal(&name, "unknown"), signal(&name, "unknown_far"));
+    let plain = engine.explain("what did the referee eat");
+    assert!(plain.contains("unknown: [\"eat\"]"), "{plain}");
+    let (unknown, far) = (signal(&plain, "unknown"), signal(&plain, "unknown_far"));
+    assert!(far > 0.0 && far < unknown, "{plain}");
+}
