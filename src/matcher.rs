@@ -159,9 +159,10 @@ pub struct Query {
     pub unknown: Vec<String>,
     /// Weight of each unknown word (capitalised ones, likely names, weigh more).
     unknown_weights: Vec<f32>,
-    /// Per unknown word: the cosine of its closest article word in meaning, below
-    /// [`MEANING_MATCH`] (0 when not measured: names, figures, the rules scorer).
-    unknown_nearness: Vec<f32>,
+    /// The unknown words' weights, each times how far its closest article word is in meaning
+    /// (1 minus the cosine, below [`MEANING_MATCH`]; 1 when not measured: names, figures, the
+    /// rules scorer).
+    unknown_far: f32,
     /// Intents whose pattern matched.
     pub intents: Vec<usize>,
     /// What a "how many X" question counts (the word after "many").
@@ -723,7 +724,7 @@ impl Index {
                     (u.clone(), c)
                 }),
             unknown_weights: unknown.iter().map(|(_, w, _)| *w).collect(),
-            unknown_nearness: unknown.iter().map(|(_, _, n)| *n).collect(),
+            unknown_far: unknown.iter().map(|(_, w, near)| w * (1.0 - near)).sum(),
             unknown: unknown.into_iter().map(|(w, _, _)| w).collect(),
             intents,
         }
@@ -938,20 +939,12 @@ impl Index {
 
         // The concept of a known focus word ("the date of ..."), which the answer must contain.
         let focus = query.focus.as_ref().and_then(|(_, c)| *c);
-        let unknown_total: f32 = query.unknown_weights.iter().sum::<f32>() * UNKNOWN_WEIGHT;
-        // In "What did Trump say about Putin?" only the first person is the speaker; the
-        // others are what they spoke about and weigh less.
-        let person_weight = |p: &usize| {
-            let first = query.people.first() == Some(p);
-            if first || !matches!(query.kind, Kind::Quote | Kind::WhoSaid) {
-                PERSON_WEIGHT
-            } else {
-                2.0
-            }
-        };
-        let total: f32 = query.terms.iter().map(|(_, w)| w).sum::<f32>()
-            + unknown_total
-            + query.people.iter().map(person_weight).sum::<f32>();
+        let QuestionWeight {
+            total,
+            unknown: unknown_total,
+            ..
+        } = QuestionWeight::of(&query);
+        let person_weight = |p: &usize| QuestionWeight::person_weight(&query, p);
 
         let definitional = query.terms.len() <= 2
             && (["what is ", "what are ", "who is ", "who are "]
@@ -1654,17 +1647,10 @@ impl QuestionWeight {
             .iter()
             .map(|p| Self::person_weight(query, p))
             .sum();
-        let unknown_far = query
-            .unknown_weights
-            .iter()
-            .zip(&query.unknown_nearness)
-            .map(|(w, near)| w * (1.0 - near))
-            .sum::<f32>()
-            * UNKNOWN_WEIGHT;
         QuestionWeight {
             total: query.terms.iter().map(|(_, w)| w).sum::<f32>() + unknown + people,
             unknown,
-            unknown_far,
+            unknown_far: query.unknown_far * UNKNOWN_WEIGHT,
         }
     }
 
